@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Re-execute the book's notebooks and store their outputs with clean metadata.
+
+    python scripts/execute_notebooks.py                 # every notebook under book/
+    python scripts/execute_notebooks.py book/part1/*.ipynb
+
+Outputs are what readers see and what nbval compares, so they are regenerated here
+and nowhere else.  The result is byte-identical on a re-run without changes:
+no timings in cell metadata, execution counts from 1, and widget model ids renumbered
+deterministically (the kernel draws random ones).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+KEEP_CELL_METADATA = {"tags", "editable", "deletable"}
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+MODEL_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def clean(nb: nbformat.NotebookNode, name: str) -> str:
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
+        if cell.cell_type == "code":
+            for out in cell.get("outputs", []):
+                out.get("metadata", {}).pop("execution", None)
+                if "transient" in out:
+                    del out["transient"]
+    widgets = nb.metadata.get("widgets")
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
+    if widgets:
+        nb.metadata["widgets"] = widgets
+    text = nbformat.writes(nb)
+    # Widget model ids are random uuids; renumber them in order of first appearance.
+    mapping: dict[str, str] = {}
+    for found in MODEL_ID.findall(text):
+        if found not in mapping:
+            mapping[found] = hashlib.md5(f"{name}:{len(mapping)}".encode()).hexdigest()
+    return MODEL_ID.sub(lambda m: mapping[m.group(0)], text) if mapping else text
+
+
+def execute(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # cell ids are kept; stale outputs are dropped before the run
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb,
+        timeout=1800,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        store_widget_state=True,
+    )
+    client.execute()
+    path.write_text(clean(nb, path.relative_to(ROOT).as_posix()))
+    print(f"executed {path.relative_to(ROOT)} in {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def main(args: list[str]) -> int:
+    paths = [Path(a).resolve() for a in args] or sorted(
+        p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and "_build" not in p.parts
+    )
+    for path in paths:
+        execute(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

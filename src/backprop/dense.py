@@ -1,0 +1,61 @@
+"""The fully connected (dense) layer, book equations A.3, A.6 and A.11-A.14.
+
+Shapes (book notation page): N samples in a batch, D_in inputs, D_out outputs.
+    x   (N, D_in)       one sample per row
+    W   (D_out, D_in)   W[z, k] connects input k to output z, as W_zk in seed 000
+    b   (D_out,)
+    out (N, D_out)      out = x W^T + b, i.e. Net_z = sum_k W_zk O_k + d_z for each row
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop._validation import as_float_array
+
+__all__ = ["dense_forward", "dense_backward"]
+
+
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
+    """Net = x W^T + b (book Eq. A.3, one row per sample).
+
+    Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`dense_backward`.
+    """
+    x = as_float_array("x", x, ndim=2)
+    W = as_float_array("W", W, ndim=2)
+    n_out, n_in = W.shape
+    if x.shape[1] != n_in:
+        hint = ""
+        if x.shape[1] == n_out and n_out != n_in:
+            hint = f"; W has shape (D_out, D_in) = {W.shape}: did you pass W transposed?"
+        raise ValueError(
+            f"x has {x.shape[1]} features per sample (shape {x.shape}) but W expects D_in = {n_in} "
+            f"(W has shape {W.shape}, i.e. (D_out, D_in)){hint}"
+        )
+    b = as_float_array("b", b, shape=(n_out,))
+    out = x @ W.T + b
+    return out, (x, W)
+
+
+def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of :func:`dense_forward`.
+
+    Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` (the row form of
+    W^T [Delta E * f']), and Eqs. (A.11)-(A.14) for the weights, ``dW = dout^T x``
+    ("error at the rear end times input at the front end", summed over the batch),
+    and the bias gradient that seed 000 never writes out, ``db = sum_n dout[n]``.
+
+    dout (N, D_out) -> dx (N, D_in), dW (D_out, D_in), db (D_out,).
+    The sums run over the batch: if the loss is a mean over N, ``dout`` already
+    carries the 1/N.
+    """
+    x, W = cache
+    dout = as_float_array("dout", dout, ndim=2)
+    expected = (x.shape[0], W.shape[0])
+    if dout.shape != expected:
+        hint = "; it looks transposed: did you forget a .T?" if dout.shape == expected[::-1] else ""
+        raise ValueError(f"dout has shape {dout.shape} but the layer's output had shape {expected} (N, D_out){hint}")
+    dx = dout @ W
+    dW = dout.T @ x
+    db = dout.sum(axis=0)
+    return dx, dW, db
