@@ -12,6 +12,7 @@ from backprop.losses import half_squared_error, half_squared_error_grad
 
 # Part I: the multilayer perceptron and its data (see backprop.mlp, backprop.data)
 # Part II: more activations and losses (see backprop.activations, backprop.losses)
+from backprop.activations import relu, relu_backward, relu_forward, relu_prime
 # Part III: convolution and pooling (see backprop.conv, backprop.pooling, backprop.lenet)
 
 __version__ = "0.1.0"
