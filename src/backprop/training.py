@@ -1,0 +1,225 @@
+"""The shared training loop: mini-batch stochastic gradient descent (book Eq. A.10).
+
+Every model the book trains (the multilayer perceptron of Part I, LeNet of Part III)
+follows one protocol, so that this one loop trains them all:
+
+* ``model.params``: a ``dict[str, ndarray]`` of float arrays, updated in place;
+* ``model.loss_and_grads(x, y) -> (loss, grads)``: ``y`` holds integer labels (N,), the
+  loss is a **mean over N** and ``grads`` has the keys and shapes of ``params``;
+* ``model.predict(x) -> labels (N,)``.
+
+One step of SGD is Eq. A.10 applied to every parameter at once,
+``P <- P - learning_rate * dL/dP``.  Weight decay (L2 regularisation) adds
+``weight_decay * W`` to the gradient of every parameter whose name starts with
+``"W"`` or ``"w"`` (weights and kernels, not biases): that is the gradient of
+``loss + weight_decay / 2 * sum ||W||^2``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from backprop._validation import as_float_array, check_positive_int
+from backprop.progress import EpochProgress
+
+__all__ = ["History", "train", "accuracy", "apply_weight_decay", "sgd_step", "check_labels"]
+
+
+@dataclass
+class History:
+    """Per-epoch records of :func:`train`, one entry per epoch.
+
+    train_loss      the mean over the epoch's samples of the model's loss, as seen by the
+                    mini-batches during the epoch (the data loss, without the weight-decay
+                    penalty)
+    train_accuracy  the share of training samples classified correctly after the epoch
+    test_accuracy   the same on the test set after the epoch (empty if no test set)
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+
+    @property
+    def epochs(self) -> int:
+        """How many epochs were recorded."""
+        return len(self.train_loss)
+
+
+def check_labels(name: str, labels: object, n_samples: int | None = None, n_classes: int | None = None) -> np.ndarray:
+    """Return ``labels`` as a 1-D int64 array, or raise an error that names ``name``.
+
+    Labels are class indices 0, 1, ..., ``n_classes - 1`` (one per sample, shape (N,)).
+    """
+    if isinstance(labels, (list, tuple)):
+        labels = np.asarray(labels)
+    if not isinstance(labels, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array of integer class labels; got a {type(labels).__name__}")
+    if labels.dtype.kind not in "iu":
+        hint = " (one-hot targets? pass labels.argmax(axis=1))" if labels.ndim == 2 else ""
+        raise TypeError(f"{name} must hold integer class labels; got dtype {labels.dtype}{hint}")
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be 1-D with one class label per sample (N,); got shape {labels.shape}")
+    if labels.size == 0:
+        raise ValueError(f"{name} is empty; an empty batch has no loss and no gradient")
+    if n_samples is not None and labels.shape[0] != n_samples:
+        raise ValueError(f"{name} has {labels.shape[0]} labels but x has {n_samples} samples; they must match")
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or (n_classes is not None and high >= n_classes):
+        rng = f"0..{n_classes - 1}" if n_classes is not None else ">= 0"
+        bad = low if low < 0 else high
+        raise ValueError(f"{name} must hold class labels in {rng}; got {bad}")
+    return labels.astype(np.int64, copy=False)
+
+
+def accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
+    """The share of entries where ``predicted`` equals ``labels`` (both (N,) integer arrays)."""
+    labels = check_labels("labels", labels)
+    predicted = check_labels("predicted", np.asarray(predicted), n_samples=labels.shape[0])
+    return float(np.mean(predicted == labels))
+
+
+def _is_weight(name: str) -> bool:
+    return name[:1] in ("W", "w")
+
+
+def apply_weight_decay(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray], weight_decay: float) -> dict:
+    """Return new gradients: ``grads[name] + weight_decay * params[name]`` for weights.
+
+    A parameter is a weight when its name starts with ``"W"`` or ``"w"``; the gradients of
+    all other parameters (biases) are returned unchanged.  This is the gradient of
+    ``loss + weight_decay / 2 * sum over weights of ||W||^2``.
+    """
+    weight_decay = _check_nonnegative("weight_decay", weight_decay)
+    return {
+        name: (g + weight_decay * params[name]) if (weight_decay and _is_weight(name)) else g
+        for name, g in grads.items()
+    }
+
+
+def sgd_step(params: dict, grads: Mapping[str, np.ndarray], learning_rate: float) -> None:
+    """Eq. A.10 for every parameter, in place: ``params[name] -= learning_rate * grads[name]``."""
+    _check_grads(params, grads)
+    for name, g in grads.items():
+        params[name] -= learning_rate * g
+
+
+def _check_nonnegative(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number >= 0; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0; got {value}")
+    return value
+
+
+def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"loss_and_grads must return (loss, grads) with grads a dict; got a {type(grads).__name__}")
+    if set(grads) != set(params):
+        raise ValueError(
+            f"the gradients' names {sorted(grads)} differ from the parameters' names {sorted(params)}"
+        )
+    for name, g in grads.items():
+        if np.shape(g) != np.shape(params[name]):
+            raise ValueError(f"gradient {name!r} has shape {np.shape(g)} but parameter {name!r} has shape {params[name].shape}")
+
+
+def _check_model(model: Any) -> None:
+    for attr in ("params", "loss_and_grads", "predict"):
+        if not hasattr(model, attr):
+            raise TypeError(
+                f"model must have params, loss_and_grads(x, y) and predict(x) (the book's model protocol); "
+                f"{type(model).__name__} has no {attr!r}"
+            )
+    if not isinstance(model.params, dict) or not model.params:
+        raise TypeError(f"model.params must be a non-empty dict of arrays; got {type(model.params).__name__}")
+    for name, p in model.params.items():
+        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+            raise TypeError(f"model.params[{name!r}] must be a float numpy array; got {getattr(p, 'dtype', type(p))}")
+
+
+def _check_x(name: str, x: object) -> np.ndarray:
+    x = as_float_array(name, x)
+    if x.ndim < 2:
+        raise ValueError(f"{name} must have one sample per row, shape (N, ...) with at least 2 dims; got shape {x.shape}")
+    return x
+
+
+def train(
+    model: Any,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    *,
+    epochs: int,
+    learning_rate: float,
+    batch_size: int,
+    seed: int,
+    x_test: np.ndarray | None = None,
+    y_test: np.ndarray | None = None,
+    weight_decay: float = 0.0,
+    progress: bool = True,
+) -> History:
+    """Train ``model`` by mini-batch SGD (Eq. A.10 with the mean gradient over each batch).
+
+    x_train (N, ...) float, y_train (N,) integer labels.  Each epoch visits the training
+    samples in an order drawn from ``np.random.default_rng(seed)`` (so two runs with the
+    same seed and the same initial model give the same History) in batches of
+    ``batch_size`` (the last batch may be smaller).  Each step calls
+    ``model.loss_and_grads`` on the batch, adds ``weight_decay * W`` to the gradient of
+    every weight (names starting with "W" or "w", see :func:`apply_weight_decay`) and
+    updates ``model.params`` in place.  After each epoch it records the epoch's mean
+    training loss, the training accuracy and, when ``x_test``/``y_test`` are given, the
+    test accuracy; with ``progress=True`` it prints one deterministic line per epoch.
+    Returns the :class:`History`.  A loss that becomes NaN or infinite stops training with
+    a ``FloatingPointError`` that suggests a smaller learning rate.
+    """
+    _check_model(model)
+    x_train = _check_x("x_train", x_train)
+    y_train = check_labels("y_train", y_train, n_samples=x_train.shape[0])
+    epochs = check_positive_int("epochs", epochs)
+    batch_size = check_positive_int("batch_size", batch_size)
+    learning_rate = _check_nonnegative("learning_rate", learning_rate)
+    if learning_rate == 0:
+        raise ValueError("learning_rate must be > 0; got 0.0 (nothing would change)")
+    weight_decay = _check_nonnegative("weight_decay", weight_decay)
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer; got {seed!r} ({type(seed).__name__})")
+    if (x_test is None) != (y_test is None):
+        raise ValueError("give both x_test and y_test, or neither")
+    if x_test is not None:
+        x_test = _check_x("x_test", x_test)
+        y_test = check_labels("y_test", y_test, n_samples=x_test.shape[0])
+        if x_test.shape[1:] != x_train.shape[1:]:
+            raise ValueError(f"x_test has samples of shape {x_test.shape[1:]} but x_train has {x_train.shape[1:]}")
+
+    rng = np.random.default_rng(seed)
+    n = x_train.shape[0]
+    history = History()
+    bar = EpochProgress(epochs, enabled=progress)
+    for epoch in range(1, epochs + 1):
+        order = rng.permutation(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            loss, grads = model.loss_and_grads(x_train[idx], y_train[idx])
+            loss = float(loss)
+            if not np.isfinite(loss):
+                raise FloatingPointError(
+                    f"the loss became {loss} in epoch {epoch}; try a smaller learning_rate (got {learning_rate})"
+                )
+            _check_grads(model.params, grads)
+            sgd_step(model.params, apply_weight_decay(model.params, grads, weight_decay), learning_rate)
+            total += loss * idx.size
+        history.train_loss.append(total / n)
+        history.train_accuracy.append(accuracy(model.predict(x_train), y_train))
+        test_acc = None
+        if x_test is not None:
+            test_acc = accuracy(model.predict(x_test), y_test)
+            history.test_accuracy.append(test_acc)
+        bar.update(epoch, history.train_loss[-1], history.train_accuracy[-1], test_acc)
+    return history
