@@ -16,7 +16,63 @@ from backprop.mlp import MLP, init_mlp, mlp_backward, mlp_forward, mlp_loss_and_
 from backprop.progress import EpochProgress, format_epoch_line
 from backprop.training import History, accuracy, apply_weight_decay, check_labels, sgd_step, train
 # Part II: more activations and losses (see backprop.activations, backprop.losses)
-from backprop.activations import relu, relu_backward, relu_forward, relu_prime
+from backprop.activations import (
+    leaky_relu,
+    leaky_relu_backward,
+    leaky_relu_forward,
+    leaky_relu_prime,
+    relu,
+    relu_backward,
+    relu_forward,
+    relu_prime,
+    softmax,
+    softmax_backward,
+    softmax_forward,
+    softmax_jacobian,
+    tanh,
+    tanh_backward,
+    tanh_forward,
+    tanh_prime,
+)
+from backprop.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    categorical_cross_entropy,
+    categorical_cross_entropy_grad,
+    l1,
+    l1_grad,
+    l2,
+    l2_grad,
+    mae,
+    mae_grad,
+    mape,
+    mape_grad,
+    mse,
+    mse_grad,
+    msle,
+    msle_grad,
+)
 # Part III: convolution and pooling (see backprop.conv, backprop.pooling, backprop.lenet)
+from backprop.diagrams.cnn import draw_cnn_architecture, draw_conv_network, draw_lenet, lenet_layer_shapes
+from backprop.conv import (
+    conv2d_backward,
+    conv2d_backward_naive,
+    conv2d_forward,
+    conv2d_forward_naive,
+    conv_output_size,
+)
+from backprop.correlation import convolve2d, correlate2d, correlate2d_naive, rot180
+from backprop.mnist import load_idx, load_mnist_idx, load_mnist_subset
+from backprop.pooling import (
+    avg_pool2d_backward,
+    avg_pool2d_backward_naive,
+    avg_pool2d_forward,
+    avg_pool2d_forward_naive,
+    max_pool2d_backward,
+    max_pool2d_backward_naive,
+    max_pool2d_forward,
+    max_pool2d_forward_naive,
+    pool_output_size,
+)
 
 __version__ = "0.1.0"

@@ -1,0 +1,210 @@
+"""The convolution layer of a CNN, forward and backward (book: "Convolution, correlation and
+shapes" and "Backprop through a convolution layer").
+
+Like every framework's conv layer, the layer computes a *cross-correlation* (no kernel
+flip), in NCHW layout:
+
+    out[n, f, i, j] = b[f] + sum_{c, m, q} xp[n, c, s*i + m, s*j + q] w[f, c, m, q]
+
+with xp the input zero-padded by ``padding`` on each side and s the stride.
+
+Shapes (book notation page):
+    x    (N, C, H, W)       N samples, C input channels (maps)
+    w    (F, C, KH, KW)     F filters (output channels), each with one KH x KW kernel per input channel
+    b    (F,)               one bias per filter, added once (not once per input channel)
+    out  (N, F, H', W')     H' = floor((H + 2 padding - KH) / stride) + 1, likewise W'
+
+The fast path turns the padded input into a strided window view (N, C, H', W', KH, KW)
+(im2col without copying until ``tensordot`` needs to) and contracts it with ``tensordot``:
+no Python loop over pixels or batch items.  The backward pass loops only over the KH*KW
+kernel offsets to scatter the input gradient back.  ``conv2d_forward_naive`` /
+``conv2d_backward_naive`` are the loop-based references the tests compare against.
+Floating dtypes are preserved: float32 in, float32 out.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from backprop._validation import as_float_array, check_positive_int
+
+__all__ = [
+    "conv_output_size",
+    "conv2d_forward",
+    "conv2d_backward",
+    "conv2d_forward_naive",
+    "conv2d_backward_naive",
+]
+
+
+def _check_padding(padding: object) -> int:
+    if isinstance(padding, bool) or not isinstance(padding, numbers.Integral):
+        raise TypeError(f"padding must be an integer >= 0; got {padding!r} ({type(padding).__name__})")
+    if padding < 0:
+        raise ValueError(f"padding must be an integer >= 0; got {padding}")
+    return int(padding)
+
+
+def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
+    """Output length along one axis: floor((size + 2 padding - kernel) / stride) + 1.
+
+    Book Eq. (eq-part3-output-size), seed 002 Eqs. 2.1-2.2 with the floor the source leaves
+    out.  Raises ``ValueError`` when the kernel is larger than the padded input.
+    """
+    size = check_positive_int("size", size)
+    kernel = check_positive_int("kernel", kernel)
+    stride = check_positive_int("stride", stride)
+    padding = _check_padding(padding)
+    if kernel > size + 2 * padding:
+        raise ValueError(
+            f"the kernel ({kernel}) is larger than the padded input (size + 2*padding = {size} + 2*{padding} "
+            f"= {size + 2 * padding}); no window fits"
+        )
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def _check_forward(x, w, b, stride, padding):
+    x = as_float_array("x", x, ndim=4)
+    w = as_float_array("w", w, ndim=4)
+    stride = check_positive_int("stride", stride)
+    padding = _check_padding(padding)
+    n_filters, c_w, kh, kw = w.shape
+    if x.shape[1] != c_w:
+        raise ValueError(
+            f"x has C = {x.shape[1]} channels (x has shape {x.shape}, i.e. (N, C, H, W)) but w expects C = {c_w} "
+            f"(w has shape {w.shape}, i.e. (F, C, KH, KW))"
+        )
+    b = as_float_array("b", b, allow_empty=True)
+    if b.shape != (n_filters,):
+        raise ValueError(
+            f"b must hold one bias per filter: w has F = {n_filters} filters (shape {w.shape}) "
+            f"so b must have shape ({n_filters},); got shape {b.shape}"
+        )
+    hp, wp = x.shape[2] + 2 * padding, x.shape[3] + 2 * padding
+    if kh > hp or kw > wp:
+        raise ValueError(
+            f"the kernel (KH, KW) = {(kh, kw)} (w has shape {w.shape}) is larger than the padded input "
+            f"(H + 2*padding, W + 2*padding) = {(hp, wp)} (x has shape {x.shape}, padding = {padding}); no window fits"
+        )
+    return x, w, b, stride, padding
+
+
+def _pad(x: np.ndarray, padding: int) -> np.ndarray:
+    if padding == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+
+
+def _windows(xp: np.ndarray, kh: int, kw: int, stride: int) -> np.ndarray:
+    """Strided view (N, C, H', W', KH, KW) of the padded input: windows[n, c, i, j] = xp[n, c, s*i:s*i+KH, s*j:s*j+KW]."""
+    view = sliding_window_view(xp, (kh, kw), axis=(2, 3))
+    return view[:, :, ::stride, ::stride]
+
+
+def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+    """out[n, f] = b[f] + sum_c (xp[n, c] star w[f, c]) with stride (book Eq. eq-part3-conv-layer).
+
+    x (N, C, H, W), w (F, C, KH, KW), b (F,) -> out (N, F, H', W') with
+    H' = floor((H + 2 padding - KH) / stride) + 1.  Cross-correlation, as in every framework.
+    Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`conv2d_backward`.
+    """
+    x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
+    dtype = np.result_type(x, w, b)
+    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    kh, kw = w.shape[2:]
+    xp = _pad(x, padding)
+    cols = _windows(xp, kh, kw, stride)  # (N, C, H', W', KH, KW)
+    out = np.tensordot(cols, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', F)
+    out = out.transpose(0, 3, 1, 2) + b[None, :, None, None]
+    cache = (x.shape, xp, w, stride, padding)
+    return np.ascontiguousarray(out), cache
+
+
+def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
+    dout = as_float_array("dout", dout, ndim=4)
+    n, _, h, wd = x_shape
+    f, _, kh, kw = w_shape
+    expected = (n, f, (h + 2 * padding - kh) // stride + 1, (wd + 2 * padding - kw) // stride + 1)
+    if dout.shape != expected:
+        raise ValueError(f"dout has shape {dout.shape} but the layer's output had shape {expected} (N, F, H', W')")
+    return dout
+
+
+def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Backward pass of :func:`conv2d_forward` (book Eqs. eq-part3-dx, eq-part3-dw, eq-part3-db;
+    seed 000 Eqs. A.27-A.29, A.32-A.33; seed 002 Eqs. 3.67-3.74; seed 003 section 5).
+
+    dout (N, F, H', W') -> dx (N, C, H, W), dw (F, C, KH, KW), db (F,):
+
+    * db[f] = sum_{n, i, j} dout[n, f, i, j];
+    * dw[f, c] = sum_n  xp[n, c] star dout[n, f]  (valid correlation of the padded input with
+      the output error, the error dilated by the stride);
+    * dx[n, c] = sum_f  dout[n, f] * w[f, c]  (full *convolution* of the error with the kernel,
+      i.e. full correlation with rot180(w)), error dilated by the stride, padding cropped.
+
+    Sums run over the batch: if the loss is a mean over N, ``dout`` already carries the 1/N.
+    """
+    x_shape, xp, w, stride, padding = cache
+    dout = _check_dout(dout, x_shape, w.shape, stride, padding)
+    kh, kw = w.shape[2:]
+    _, _, ho, wo = dout.shape
+    db = dout.sum(axis=(0, 2, 3))
+    cols = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
+    dw = np.tensordot(dout, cols, axes=([0, 2, 3], [0, 2, 3]))  # (F, C, KH, KW)
+    dcols = np.tensordot(dout, w, axes=([1], [0]))  # (N, H', W', C, KH, KW)
+    dxp = np.zeros(xp.shape, dtype=np.result_type(dout, w))
+    for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
+        for q in range(kw):
+            dxp[:, :, m : m + stride * ho : stride, q : q + stride * wo : stride] += dcols[:, :, :, :, m, q].transpose(0, 3, 1, 2)
+    h, wd = x_shape[2:]
+    dx = dxp[:, :, padding : padding + h, padding : padding + wd]
+    return np.ascontiguousarray(dx), dw, db
+
+
+def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
+    """Loop-based reference for :func:`conv2d_forward`: one explicit sum per output entry."""
+    x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
+    n, c, h, wd = x.shape
+    f, _, kh, kw = w.shape
+    xp = _pad(x, padding)
+    ho = (h + 2 * padding - kh) // stride + 1
+    wo = (wd + 2 * padding - kw) // stride + 1
+    out = np.zeros((n, f, ho, wo), dtype=np.result_type(x, w, b))
+    for i_n in range(n):
+        for i_f in range(f):
+            for i in range(ho):
+                for j in range(wo):
+                    window = xp[i_n, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
+                    out[i_n, i_f, i, j] = np.sum(window * w[i_f]) + b[i_f]
+    return out, (x.shape, xp, w, stride, padding)
+
+
+def conv2d_backward_naive(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Loop-based reference for :func:`conv2d_backward` (same equations, same shapes).
+
+    Each output entry out[n, f, i, j] received xp[n, :, window] * w[f] + b[f]; so it sends
+    dout[n, f, i, j] * w[f] back to its window of dxp, dout[n, f, i, j] * window to dw[f]
+    and dout[n, f, i, j] to db[f].
+    """
+    x_shape, xp, w, stride, padding = cache
+    dout = _check_dout(dout, x_shape, w.shape, stride, padding)
+    n, f, ho, wo = dout.shape
+    kh, kw = w.shape[2:]
+    dxp = np.zeros(xp.shape, dtype=np.result_type(dout, w))
+    dw = np.zeros(w.shape, dtype=np.result_type(dout, xp))
+    db = np.zeros(f, dtype=dout.dtype)
+    for i_n in range(n):
+        for i_f in range(f):
+            for i in range(ho):
+                for j in range(wo):
+                    g = dout[i_n, i_f, i, j]
+                    rows = slice(i * stride, i * stride + kh)
+                    cols = slice(j * stride, j * stride + kw)
+                    dxp[i_n, :, rows, cols] += g * w[i_f]
+                    dw[i_f] += g * xp[i_n, :, rows, cols]
+                    db[i_f] += g
+    h, wd = x_shape[2:]
+    return dxp[:, :, padding : padding + h, padding : padding + wd].copy(), dw, db
