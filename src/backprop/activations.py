@@ -1,11 +1,17 @@
-"""Activation functions and their derivatives (book: "The forward pass", Eq. A.2).
+"""Activation functions and their derivatives (book: "The forward pass", Eq. A.2, and
+"Activation functions and their derivatives", seed 002 Table 1, seed 003 section 4).
 
 Each activation ``f`` comes with ``f_prime`` (the derivative as a function of the
 pre-activation z) and a layer pair ``f_forward(z) -> (a, cache)`` /
-``f_backward(da, cache) -> dz``.  Shapes: any; the functions act elementwise.
+``f_backward(da, cache) -> dz``.  Shapes: any; sigmoid, tanh, ReLU and leaky ReLU act
+elementwise.  Softmax acts on each row (the last axis, K classes): its derivative is
+the K x K Jacobian :func:`softmax_jacobian`, and :func:`softmax_backward` applies its
+transpose to a vector without forming it.
 """
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 
@@ -20,6 +26,18 @@ __all__ = [
     "relu_prime",
     "relu_forward",
     "relu_backward",
+    "tanh",
+    "tanh_prime",
+    "tanh_forward",
+    "tanh_backward",
+    "leaky_relu",
+    "leaky_relu_prime",
+    "leaky_relu_forward",
+    "leaky_relu_backward",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_forward",
+    "softmax_backward",
 ]
 
 
@@ -95,3 +113,130 @@ def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the cached pre-activation z", cache)
     return dout * (cache > 0)
+
+
+# --------------------------------------------------------------------------- tanh
+def tanh(z: np.ndarray) -> np.ndarray:
+    """f(z) = (e^z - e^-z) / (e^z + e^-z) elementwise (seed 002 Table 1), via ``np.tanh``."""
+    z = as_float_array("z", z, allow_empty=True)
+    return np.tanh(z)
+
+
+def tanh_prime(z: np.ndarray) -> np.ndarray:
+    """f'(z) = 1 - f(z)^2 (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4)."""
+    t = tanh(z)
+    return 1.0 - t * t
+
+
+def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """a = tanh(z) elementwise; the cache is the output a itself."""
+    out = tanh(z)
+    return out, out
+
+
+def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime), written with the cached output a.
+
+    dout and a have the same (any) shape; so does the result.
+    """
+    dout = as_float_array("dout", dout, allow_empty=True)
+    check_same_shape("dout", dout, "the layer's output", cache)
+    return dout * (1.0 - cache * cache)
+
+
+# --------------------------------------------------------------------------- leaky ReLU
+def _check_alpha(alpha: object) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"alpha (the slope for z < 0) must be a real number; got {alpha!r} ({type(alpha).__name__})")
+    alpha = float(alpha)
+    if not (np.isfinite(alpha) and alpha >= 0.0):
+        raise ValueError(f"alpha (the slope for z < 0) must be a finite number >= 0; got {alpha}")
+    return alpha
+
+
+def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """f(z) = z if z > 0 else alpha z, elementwise (seed 002 Table 1 with alpha = 0.01)."""
+    z = as_float_array("z", z, allow_empty=True)
+    alpha = _check_alpha(alpha)
+    return np.where(z > 0, z, alpha * z)
+
+
+def leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    """f'(z) = 1 if z > 0 else alpha (book Eq. eq-part2-leaky-prime).
+
+    At the kink z = 0 we take alpha, so that alpha = 0 gives ReLU's convention
+    ReLU'(0) = 0; seed 002 Table 1 takes 1.  Any value in [alpha, 1] is a valid choice
+    there (for alpha <= 1), and z == 0 exactly almost never happens.
+    """
+    z = as_float_array("z", z, allow_empty=True)
+    alpha = _check_alpha(alpha)
+    return np.where(z > 0, 1.0, alpha)
+
+
+def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, tuple]:
+    """a = leaky_relu(z, alpha); the cache holds z and alpha."""
+    out = leaky_relu(z, alpha)
+    return out, (np.asarray(z, dtype=float), float(alpha))
+
+
+def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
+    """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime).
+
+    dout and the cached z have the same (any) shape; so does the result.
+    """
+    z, alpha = cache
+    dout = as_float_array("dout", dout, allow_empty=True)
+    check_same_shape("dout", dout, "the cached pre-activation z", z)
+    return dout * np.where(z > 0, 1.0, alpha)
+
+
+# --------------------------------------------------------------------------- softmax
+def _logits(name: str, z: object) -> np.ndarray:
+    z = as_float_array(name, z)
+    if z.ndim == 0:
+        raise ValueError(f"{name} must have at least one axis (the K classes on the last axis); got a scalar")
+    return z
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """s_i = exp(z_i) / sum_j exp(z_j) over the last axis (book Eq. eq-part2-softmax).
+
+    z has shape (..., K), e.g. (K,) or (N, K); so has the result, whose rows sum to 1.
+    Each row is shifted by its maximum first (softmax(z) = softmax(z - c) for any c), so
+    no exponential overflows: logits of +-1000 give exact results.
+    """
+    z = _logits("z", z)
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def softmax_jacobian(z: np.ndarray) -> np.ndarray:
+    """The Jacobian J[i, j] = ds_i/dz_j = s_i (delta_ij - s_j) (book Eq. eq-part2-softmax-jacobian).
+
+    z (K,) -> J (K, K); a batch z (N, K) -> (N, K, K), one Jacobian per row.
+    J = diag(s) - s s^T is symmetric; seed 002 Table 1 gives only its diagonal.
+    """
+    s = softmax(z)
+    if s.ndim > 2:
+        raise ValueError(f"z must be (K,) or (N, K); got shape {s.shape}")
+    eye = np.eye(s.shape[-1])
+    return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]
+
+
+def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """s = softmax(z) over the last axis; the cache is the output s itself."""
+    s = softmax(z)
+    return s, s
+
+
+def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+    """dz = s * (ds - sum_k ds_k s_k), row by row (book Eq. eq-part2-softmax-backward).
+
+    This is J^T ds for the Jacobian J of :func:`softmax_jacobian`, computed in O(K)
+    per row instead of forming the K x K matrix.  dout (..., K), e.g. (N, K), and the
+    cached output s have the same shape; so does dz.
+    """
+    dout = as_float_array("dout", dout)
+    check_same_shape("dout", dout, "the softmax output", cache)
+    return cache * (dout - np.sum(dout * cache, axis=-1, keepdims=True))
