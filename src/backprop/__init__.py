@@ -15,6 +15,14 @@ from backprop.data import DigitsSplit, load_digits_split, one_hot
 from backprop.mlp import MLP, init_mlp, mlp_backward, mlp_forward, mlp_loss_and_grads
 from backprop.progress import EpochProgress, format_epoch_line
 from backprop.training import History, accuracy, apply_weight_decay, check_labels, sgd_step, train
+from backprop.diagrams.network import (
+    draw_dense_backward,
+    draw_dense_forward,
+    draw_error_backprop,
+    draw_feedforward_network,
+    draw_neuron,
+)
+from backprop.error_flow import ErrorFlow, backpropagate_error, error_flow_explorer, loss_from_layer, trace_error_flow
 # Part II: more activations and losses (see backprop.activations, backprop.losses)
 from backprop.activations import (
     leaky_relu,
