@@ -29,7 +29,15 @@ from backprop.dense import dense_backward, dense_forward
 from backprop.losses import half_squared_error, half_squared_error_grad
 from backprop.training import check_labels
 
-__all__ = ["MLP", "init_mlp", "mlp_forward", "mlp_backward", "mlp_loss_and_grads"]
+__all__ = [
+    "MLP",
+    "init_mlp",
+    "mlp_forward",
+    "mlp_backward",
+    "mlp_loss_and_grads",
+    "digits_training_curves",
+    "training_explorer",
+]
 
 
 def _check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
@@ -156,3 +164,82 @@ class MLP:
 
     def __repr__(self) -> str:
         return f"MLP(sizes={self.sizes})"
+
+
+def digits_training_curves(
+    learning_rate: float = 4.0,
+    hidden1: int = 32,
+    hidden2: int = 16,
+    epochs: int = 10,
+    n_train: int = 1000,
+    batch_size: int = 16,
+    seed: int = 0,
+) -> dict:
+    """Train a 64-hidden1-hidden2-10 sigmoid network briefly on a subset of the digits.
+
+    The compute function of the classroom explorer: it takes the first ``n_train``
+    samples of the seeded training split (seed 0, 25 % test), trains for ``epochs``
+    epochs without printing, and returns ``{"history", "learning_rate", "sizes",
+    "n_train", "test_accuracy"}`` with the final test accuracy on the whole test split.
+    """
+    from backprop.data import load_digits_split
+    from backprop.training import train
+
+    split = load_digits_split(test_size=0.25, seed=0)
+    n_train = int(n_train)
+    if not 10 <= n_train <= split.x_train.shape[0]:
+        raise ValueError(f"n_train must be between 10 and {split.x_train.shape[0]}; got {n_train}")
+    sizes = (split.x_train.shape[1], int(hidden1), int(hidden2), 10)
+    model = MLP(sizes, seed=seed)
+    history = train(
+        model,
+        split.x_train[:n_train],
+        split.y_train[:n_train],
+        epochs=epochs,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        seed=seed,
+        x_test=split.x_test,
+        y_test=split.y_test,
+        progress=False,
+    )
+    return {
+        "history": history,
+        "learning_rate": float(learning_rate),
+        "sizes": sizes,
+        "n_train": n_train,
+        "test_accuracy": history.test_accuracy[-1],
+    }
+
+
+def _draw_training_curves(data: dict):
+    from backprop.training import plot_history
+
+    sizes = "-".join(str(s) for s in data["sizes"])
+    title = (
+        f"{sizes} network, learning rate {data['learning_rate']:g}, {data['n_train']} training digits: "
+        f"test accuracy {data['test_accuracy']:.3f}"
+    )
+    return plot_history(data["history"], title=title)
+
+
+def training_explorer():
+    """A :class:`backprop.widgets.Explorer` over :func:`digits_training_curves`.
+
+    Controls: learning rate (log slider), the two hidden widths, and the number of
+    epochs; each change retrains briefly (well under a second here) and redraws the curves.
+    """
+    import ipywidgets
+
+    from backprop.widgets import Explorer
+
+    style = {"description_width": "initial"}
+    controls = {
+        "learning_rate": ipywidgets.FloatLogSlider(
+            value=4.0, base=10, min=-2, max=1.5, step=0.05, description="learning rate", style=style
+        ),
+        "hidden1": ipywidgets.IntSlider(value=32, min=2, max=64, step=2, description="hidden width M", style=style),
+        "hidden2": ipywidgets.IntSlider(value=16, min=2, max=64, step=2, description="hidden width N", style=style),
+        "epochs": ipywidgets.IntSlider(value=10, min=1, max=30, description="epochs", style=style),
+    }
+    return Explorer(digits_training_curves, _draw_training_curves, controls)

@@ -26,7 +26,7 @@ import numpy as np
 from backprop._validation import as_float_array, check_positive_int
 from backprop.progress import EpochProgress
 
-__all__ = ["History", "train", "accuracy", "apply_weight_decay", "sgd_step", "check_labels"]
+__all__ = ["History", "train", "accuracy", "apply_weight_decay", "sgd_step", "check_labels", "plot_history"]
 
 
 @dataclass
@@ -223,3 +223,35 @@ def train(
             history.test_accuracy.append(test_acc)
         bar.update(epoch, history.train_loss[-1], history.train_accuracy[-1], test_acc)
     return history
+
+
+def plot_history(history: History, title: str | None = None):
+    """Loss and accuracy curves of a :class:`History`, as a ``matplotlib.figure.Figure``.
+
+    Left: the mean training loss per epoch.  Right: training and (if recorded) test
+    accuracy per epoch.
+    """
+    from matplotlib.figure import Figure
+
+    if not isinstance(history, History) or history.epochs == 0:
+        raise ValueError("history must be a History with at least one epoch (as returned by train)")
+    epochs = np.arange(1, history.epochs + 1)
+    fig = Figure(figsize=(9, 3.2))
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    ax_loss.plot(epochs, history.train_loss, marker="o", ms=3, color="C0")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("mean training loss")
+    ax_loss.set_yscale("log")
+    ax_loss.grid(True, alpha=0.3)
+    ax_acc.plot(epochs, history.train_accuracy, marker="o", ms=3, color="C0", label="train")
+    if history.test_accuracy:
+        ax_acc.plot(epochs, history.test_accuracy, marker="s", ms=3, color="C1", label="test")
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("accuracy")
+    ax_acc.set_ylim(0, 1.02)
+    ax_acc.grid(True, alpha=0.3)
+    ax_acc.legend(loc="lower right")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
