@@ -24,6 +24,7 @@ from backprop.diagrams.network import (
 )
 from backprop.error_flow import ErrorFlow, backpropagate_error, error_flow_explorer, loss_from_layer, trace_error_flow
 # Part II: more activations and losses (see backprop.activations, backprop.losses)
+from backprop.activation_explorer import activation_explorer_data, make_activation_explorer
 from backprop.activations import (
     leaky_relu,
     leaky_relu_backward,
