@@ -1,0 +1,273 @@
+"""Cross-entropy computed from logits, in forms that never overflow (book: "Cross-entropy meets sigmoid and softmax").
+
+Two fused pairs, each an output activation and its cross-entropy taken together, because
+together their gradient is the simple "prediction minus target":
+
+* softmax + categorical cross-entropy (seed 003 section 3.2, seed 004 page 4):
+  ``L = -(1/N) sum_n sum_k t_nk log softmax(z_n)_k``, gradient ``(softmax(z) - t) / N``
+  (book Eq. eq-part2-ce-softmax-delta);
+* sigmoid + binary cross-entropy (seed 002 Eq. 2.14, 3.23):
+  ``L = -(1/N) sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))]``, gradient
+  ``(sigma(z) - y) / N`` (book Eq. eq-part2-ce-sigmoid-delta).
+
+Shapes (book notation page): N samples, K classes or outputs.
+    logits  (N, K)   the net input z of the output layer, one sample per row
+    target  (N,) integer class labels 0..K-1, or (N, K) rows of probabilities (one-hot)
+    y       (N, K)   binary targets in [0, 1] for the sigmoid outputs
+Reduction: ``"mean"`` (the default) divides the sum over samples (and over the K outputs)
+by N only; ``"sum"`` does not divide.  Every gradient matches its reduction.
+
+The stable forms rest on two identities: ``log sum_k exp(z_k) = m + log sum_k exp(z_k - m)``
+with ``m = max_k z_k`` (log-sum-exp), and ``-log sigma(z) = max(-z, 0) + log(1 + exp(-|z|))``
+(softplus).  Neither ever exponentiates a positive number, so logits of +-1000 give exact
+losses where the naive forms return inf or nan (see :func:`naive_softmax_cross_entropy`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop._validation import as_float_array, check_choice, check_positive_int, check_same_shape
+from backprop.activations import relu_backward, relu_forward
+from backprop.dense import dense_backward, dense_forward
+
+__all__ = [
+    "logsumexp",
+    "log_softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_backward",
+    "sigmoid_bce",
+    "sigmoid_bce_backward",
+    "naive_softmax_cross_entropy",
+    "naive_sigmoid_bce",
+    "SoftmaxClassifier",
+]
+
+REDUCTIONS = ("sum", "mean")
+
+
+# --------------------------------------------------------------------------- log-sum-exp
+def logsumexp(z: np.ndarray) -> np.ndarray | float:
+    """log(sum_k exp(z_k)) over the last axis, computed as m + log(sum_k exp(z_k - m)), m = max_k z_k.
+
+    z (K,) -> a float; z (N, K) -> (N,).  Exact for any finite logits: the largest term of
+    the shifted sum is exp(0) = 1, so the sum lies in [1, K] and neither overflows nor
+    underflows to 0.  Book Eq. eq-part2-ce-logsumexp.
+    """
+    z = as_float_array("z", z, ndim=(1, 2))
+    m = np.max(z, axis=-1, keepdims=True)
+    out = m[..., 0] + np.log(np.sum(np.exp(z - m), axis=-1))
+    return float(out) if z.ndim == 1 else out
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """log softmax(z)_k = z_k - logsumexp(z), row by row: z (K,) or (N, K) -> same shape.
+
+    Every entry is <= 0; ``np.exp(log_softmax(z))`` is the softmax, exact for logits of +-1000.
+    """
+    z = as_float_array("z", z, ndim=(1, 2))
+    lse = np.asarray(logsumexp(z))
+    return z - (lse[..., None] if z.ndim == 2 else lse)
+
+
+# --------------------------------------------------------------------------- targets
+def _check_labels(name: str, labels: object, n_classes: int, n_samples: int | None = None) -> np.ndarray:
+    if isinstance(labels, (list, tuple)):
+        labels = np.asarray(labels)
+    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu":
+        got = f"dtype {labels.dtype}" if isinstance(labels, np.ndarray) else f"a {type(labels).__name__}"
+        raise TypeError(f"{name} must be an integer array of class labels (N,); got {got}")
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, one class label per sample (N,); got shape {labels.shape}")
+    if labels.size == 0:
+        raise ValueError(f"{name} is empty; an empty batch has no loss and no gradient")
+    if n_samples is not None and labels.shape[0] != n_samples:
+        raise ValueError(f"{name} has {labels.shape[0]} labels but logits has {n_samples} rows (N); they must match")
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or high >= n_classes:
+        bad = low if low < 0 else high
+        raise ValueError(f"{name} must hold class labels in 0..{n_classes - 1} (K = {n_classes}); got {bad}")
+    return labels
+
+
+def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.ndarray]:
+    """Validate (N, K) logits and turn labels (N,) or probability rows (N, K) into (N, K) floats."""
+    logits = as_float_array("logits", logits, ndim=2)
+    n, k = logits.shape
+    if isinstance(target, (list, tuple)):
+        target = np.asarray(target)
+    if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
+        labels = _check_labels("target", target, k, n_samples=n)
+        t = np.zeros((n, k))
+        t[np.arange(n), labels] = 1.0
+        return logits, t
+    t = as_float_array("target", target, ndim=2)
+    check_same_shape("logits", logits, "target", t)
+    if np.any(t < 0) or np.any(t > 1):
+        raise ValueError("target must hold probabilities in [0, 1] (one-hot rows), or be integer class labels (N,)")
+    sums = t.sum(axis=1)
+    if not np.allclose(sums, 1.0, rtol=0, atol=1e-9):
+        bad = int(np.argmax(np.abs(sums - 1.0)))
+        raise ValueError(
+            f"each row of target must sum to 1 (a one-hot or probability row); row {bad} sums to {sums[bad]:.6g}. "
+            "The gradient softmax(z) - t needs sum_k t_k = 1"
+        )
+    return logits, t
+
+
+def _scale(reduction: str, n: int) -> float:
+    check_choice("reduction", reduction, REDUCTIONS)
+    return 1.0 / n if reduction == "mean" else 1.0
+
+
+# --------------------------------------------------------------------------- softmax + categorical CE
+def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
+    """L = -sum_n sum_k t_nk log softmax(z_n)_k, divided by N when reduction="mean" (the default).
+
+    logits (N, K); target: integer labels (N,) or one-hot / probability rows (N, K).
+    Computed through :func:`log_softmax`, so logits of +-1000 give the exact loss.
+    """
+    logits, t = _logits_and_targets(logits, target)
+    scale = _scale(reduction, logits.shape[0])
+    return float(-np.sum(t * log_softmax(logits)) * scale)
+
+
+def softmax_cross_entropy_backward(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    """dL/dz = (softmax(z) - t) / N for reduction="mean" (book Eq. eq-part2-ce-softmax-delta;
+    seed 003 section 3.2 "delta^L = y - t", seed 004 page 4 "delta = S - Y").
+
+    logits (N, K); target: integer labels (N,) or rows (N, K) that sum to 1 (the identity
+    needs sum_k t_k = 1).  Returns dlogits (N, K); with reduction="sum" there is no 1/N.
+    """
+    logits, t = _logits_and_targets(logits, target)
+    scale = _scale(reduction, logits.shape[0])
+    return (np.exp(log_softmax(logits)) - t) * scale
+
+
+# --------------------------------------------------------------------------- sigmoid + binary CE
+def _logits_and_binary(logits: object, y: object) -> tuple[np.ndarray, np.ndarray]:
+    logits = as_float_array("logits", logits, ndim=2)
+    y = as_float_array("y", y, ndim=2)
+    check_same_shape("logits", logits, "y", y)
+    if np.any(y < 0) or np.any(y > 1):
+        raise ValueError("y must hold binary targets (probabilities) in [0, 1]")
+    return logits, y
+
+
+def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> float:
+    """L = -sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))], divided by N for "mean".
+
+    logits, y (N, K).  Each term is written as softplus(z) - y z =
+    max(z, 0) - y z + log(1 + exp(-|z|)), which is exact for logits of +-1000.
+    """
+    logits, y = _logits_and_binary(logits, y)
+    scale = _scale(reduction, logits.shape[0])
+    per_entry = np.maximum(logits, 0.0) - y * logits + np.log1p(np.exp(-np.abs(logits)))
+    return float(np.sum(per_entry) * scale)
+
+
+def sigmoid_bce_backward(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    """dL/dz = (sigma(z) - y) / N for reduction="mean" (book Eq. eq-part2-ce-sigmoid-delta;
+    the correct form of seed 002 Eq. 3.37-3.39 before the factor a^L).
+
+    logits, y (N, K) -> dlogits (N, K); with reduction="sum" there is no 1/N.
+    """
+    logits, y = _logits_and_binary(logits, y)
+    scale = _scale(reduction, logits.shape[0])
+    s = np.empty_like(logits)
+    pos = logits >= 0
+    s[pos] = 1.0 / (1.0 + np.exp(-logits[pos]))
+    ez = np.exp(logits[~pos])
+    s[~pos] = ez / (1.0 + ez)
+    return (s - y) * scale
+
+
+# --------------------------------------------------------------------------- the naive forms, for comparison
+def naive_softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The textbook formula -mean_n log(exp(z_n,label) / sum_k exp(z_nk)), evaluated literally.
+
+    Only for the book's comparison: exp(1000) overflows to inf and inf/inf is nan.
+    Do not train with it; use :func:`softmax_cross_entropy`.
+    """
+    logits = as_float_array("logits", logits, ndim=2)
+    labels = _check_labels("labels", labels, logits.shape[1], n_samples=logits.shape[0])
+    e = np.exp(logits)
+    p = e / e.sum(axis=1, keepdims=True)
+    return float(-np.mean(np.log(p[np.arange(logits.shape[0]), labels])))
+
+
+def naive_sigmoid_bce(logits: np.ndarray, y: np.ndarray) -> float:
+    """The textbook formula -mean_n sum_k [y log a + (1 - y) log(1 - a)], a = 1/(1 + exp(-z)), literally.
+
+    Only for the book's comparison: a rounds to exactly 0 or 1 for |z| > 37, log(0) = -inf,
+    and 0 * log(0) is nan.  Use :func:`sigmoid_bce`.
+    """
+    logits, y = _logits_and_binary(logits, y)
+    a = 1.0 / (1.0 + np.exp(-logits))
+    return float(-np.sum(y * np.log(a) + (1.0 - y) * np.log(1.0 - a)) / logits.shape[0])
+
+
+# --------------------------------------------------------------------------- a model for backprop.training.train
+class SoftmaxClassifier:
+    """Dense layers with ReLU between them and a softmax output, trained on the mean cross-entropy.
+
+    ``layer_sizes = (D, H_1, ..., K)``; parameters ``W1 (H_1, D), b1 (H_1,), ...`` as in
+    :func:`backprop.dense_forward` (z = x W^T + b, one sample per row).  Weights start
+    uniform in +-sqrt(6 / (fan_in + fan_out)) from ``np.random.default_rng(seed)``, biases
+    at 0.  Follows the model protocol of :func:`backprop.training.train`: ``params``,
+    ``loss_and_grads(x, labels)`` (mean over N, gradients by backprop: the softmax delta
+    (s - t)/N, then dense_backward and relu_backward layer by layer) and ``predict(x)``.
+    """
+
+    def __init__(self, layer_sizes: tuple[int, ...] = (64, 32, 10), seed: int = 0):
+        sizes = [check_positive_int("layer_sizes entry", s) for s in layer_sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"layer_sizes needs at least (D, K); got {tuple(layer_sizes)}")
+        rng = np.random.default_rng(seed)
+        self.layer_sizes = tuple(sizes)
+        self.params: dict[str, np.ndarray] = {}
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            bound = np.sqrt(6.0 / (fan_in + fan_out))
+            self.params[f"W{i}"] = rng.uniform(-bound, bound, size=(fan_out, fan_in))
+            self.params[f"b{i}"] = np.zeros(fan_out)
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layer_sizes) - 1
+
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
+        x = as_float_array("x", x, shape=(None, self.layer_sizes[0]))
+        caches = []
+        out = x
+        for i in range(1, self.n_layers + 1):
+            out, dense_cache = dense_forward(out, self.params[f"W{i}"], self.params[f"b{i}"])
+            relu_cache = None
+            if i < self.n_layers:
+                out, relu_cache = relu_forward(out)
+            caches.append((dense_cache, relu_cache))
+        return out, caches
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """The output layer's net input z (N, K) for the samples x (N, D)."""
+        return self._forward(x)[0]
+
+    def loss_and_grads(self, x: np.ndarray, labels: np.ndarray) -> tuple[float, dict]:
+        """Mean cross-entropy over the N samples and its gradient for every parameter."""
+        z, caches = self._forward(x)
+        loss = softmax_cross_entropy(z, labels)
+        dout = softmax_cross_entropy_backward(z, labels)
+        grads: dict[str, np.ndarray] = {}
+        for i in range(self.n_layers, 0, -1):
+            dense_cache, relu_cache = caches[i - 1]
+            if relu_cache is not None:
+                dout = relu_backward(dout, relu_cache)
+            dout, grads[f"W{i}"], grads[f"b{i}"] = dense_backward(dout, dense_cache)
+        return loss, {name: grads[name] for name in self.params}
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The class with the largest logit, (N,) int64."""
+        return np.argmax(self.logits(x), axis=1).astype(np.int64)
+
+    def weight_norm(self) -> float:
+        """sqrt(sum over weights of ||W||^2), the quantity that weight decay shrinks (biases excluded)."""
+        return float(np.sqrt(sum(np.sum(p**2) for name, p in self.params.items() if name.startswith("W"))))
