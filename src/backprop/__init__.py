@@ -61,6 +61,18 @@ from backprop.losses import (
     msle,
     msle_grad,
 )
+from backprop.cross_entropy import (
+    SoftmaxClassifier,
+    log_softmax,
+    logsumexp,
+    naive_sigmoid_bce,
+    naive_softmax_cross_entropy,
+    sigmoid_bce,
+    sigmoid_bce_backward,
+    softmax_cross_entropy,
+    softmax_cross_entropy_backward,
+)
+from backprop.slowdown import draw_slowdown, slowdown_curves, slowdown_explorer, train_sigmoid_neuron
 # Part III: convolution and pooling (see backprop.conv, backprop.pooling, backprop.lenet)
 from backprop.diagrams.cnn import draw_cnn_architecture, draw_conv_network, draw_lenet, lenet_layer_shapes
 from backprop.conv import (
