@@ -1,0 +1,181 @@
+"""Diagnose a wrong answer: compare what the student returned with the reference answer.
+
+Each function returns ``None`` when the answer is right, otherwise one short sentence
+that says what is wrong, found from the numbers: a type or dtype problem, NaN, the
+shape of the transpose, the right numbers with the axes swapped, a constant factor
+(sign, batch size N, pooling window size^2, ...), or a known mistake of the exercise.
+The sentence never quotes random input values, so it is the same on every run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = ["diagnose_array", "diagnose_scalar", "matches"]
+
+RTOL = 1e-6
+
+
+def matches(got: Any, want: Any) -> bool:
+    """True when ``got`` is a float array of ``want``'s shape with the same values."""
+    if not isinstance(got, np.ndarray) or got.shape != np.shape(want) or got.dtype.kind != "f":
+        return False
+    want = np.asarray(want, dtype=float)
+    scale = float(np.max(np.abs(want))) if want.size else 1.0
+    return bool(np.allclose(got, want, rtol=RTOL, atol=1e-9 * max(scale, 1.0), equal_nan=False))
+
+
+def _fmt(c: float) -> str:
+    if abs(c - round(c)) < 1e-9:
+        return str(int(round(c)))
+    return f"{c:.4g}"
+
+
+def _factor_hint(got: np.ndarray, want: np.ndarray, factors: dict) -> str | None:
+    """If got = c * want for a constant c != 1, say which c and what it may mean."""
+    denom = float(np.sum(want * want))
+    if denom == 0.0 or not np.all(np.isfinite(got)):
+        return None
+    c = float(np.sum(got * want)) / denom
+    if abs(c - 1.0) < 1e-9 or abs(c) < 1e-12:
+        return None
+    if not matches(got, c * want):
+        return None
+    sign = ""
+    if c < 0:
+        sign = "the sign is flipped"
+        if abs(c + 1.0) < 1e-6:
+            return sign + " (the result is minus the answer)"
+    size = abs(c)
+    for value, words in factors.items():
+        if abs(size - value) < 1e-6 * value:
+            msg = f"the result is {_fmt(value)} times too large ({_fmt(value)} = {words}): a factor too many or a division missing"
+            return f"{sign}, and {msg}" if sign else msg
+        if abs(size * value - 1.0) < 1e-6:
+            msg = f"the result is {_fmt(value)} times too small ({_fmt(value)} = {words}): a division too many or a factor missing"
+            return f"{sign}, and {msg}" if sign else msg
+    if size >= 1:
+        msg = f"the result is off by a constant factor: {_fmt(size)} times the answer"
+    else:
+        msg = f"the result is off by a constant factor: 1/{_fmt(1 / size)} of the answer"
+    return f"{sign}, and {msg}" if sign else msg
+
+
+def _axes_hint(got: np.ndarray, want: np.ndarray, name: str) -> str | None:
+    if sorted(got.shape) != sorted(want.shape) or got.shape == want.shape:
+        return None
+    if want.ndim == 2:
+        base = f"{name} has shape {got.shape}, the shape of the transpose of the answer's {want.shape}"
+        if matches(got, want.T):
+            return base + ": it is the transpose of the answer (a .T too many or missing)"
+        return base + ": a .T is missing or one too many"
+    for perm in itertools.permutations(range(want.ndim)):
+        t = want.transpose(perm)
+        if t.shape == got.shape and matches(got, t):
+            return f"{name} has the right numbers with its axes in the wrong order: shape {got.shape}, expected {want.shape}"
+    return f"{name} has shape {got.shape}, expected {want.shape}: the axes are in the wrong order"
+
+
+def _type_hint(got: Any, name: str, want: np.ndarray) -> str | None:
+    if got is None:
+        return f"{name} is None: did you forget the return statement?"
+    if isinstance(got, (list, tuple)):
+        return f"{name} is a {type(got).__name__}, not a numpy array: build it with numpy operations (or np.array(...))"
+    if isinstance(got, numbers.Number) and want.ndim > 0:
+        return f"{name} is a single number; an array of shape {want.shape} was expected"
+    if not isinstance(got, np.ndarray):
+        if isinstance(got, np.generic) and want.ndim == 0:
+            return None
+        return f"{name} is a {type(got).__name__}; a numpy array of shape {want.shape} was expected"
+    return None
+
+
+def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the result",
+                   mistakes: tuple = (), args: tuple = (), kwargs: dict | None = None,
+                   nan_hint: str = "") -> str | None:
+    """``None`` if ``got`` equals ``want``; otherwise what is wrong with ``got``, in one sentence."""
+    hint = _type_hint(got, name, want)
+    if hint:
+        return hint
+    got = np.asarray(got)
+    if got.dtype.kind in "iub":
+        return f"{name} has dtype {got.dtype}; the answer is float64 (an integer array cannot hold gradients: start from floats)"
+    if got.dtype.kind == "c":
+        return f"{name} has complex dtype {got.dtype}; the answer is real float64"
+    if got.dtype.kind != "f":
+        return f"{name} has dtype {got.dtype}; a float64 array was expected"
+    if got.shape != want.shape:
+        hint = _axes_hint(got, want, name)
+        if hint:
+            return hint
+        if got.size == want.size:
+            return f"{name} has shape {got.shape}, expected {want.shape}: the right number of entries, arranged differently"
+        if got.ndim == want.ndim + 1 and 1 in got.shape:
+            return f"{name} has shape {got.shape}, expected {want.shape}: an extra axis of length 1 (keepdims=True?)"
+        return f"{name} has shape {got.shape}, expected {want.shape}"
+    if got.dtype != np.float64:
+        return f"{name} has dtype {got.dtype}; float64 was expected (do not convert to lower precision)"
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
+        bad = int(got.size - np.count_nonzero(np.isfinite(got)))
+        msg = f"{name} contains {bad} NaN or infinite value(s)"
+        return f"{msg}: {nan_hint}" if nan_hint else msg + " (an overflow or a division by zero?)"
+    if matches(got, want):
+        return None
+    for alt_fn, words in mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                alt = np.asarray(alt_fn(*args, **(kwargs or {})), dtype=float)
+        except Exception:  # a mistake that does not apply to this case
+            continue
+        if alt.shape == want.shape and not matches(alt, want) and matches(got, alt):
+            return words
+    if got.ndim == 2 and got.shape[0] == got.shape[1] and matches(got, want.T):
+        return f"{name} is the transpose of the answer (a .T too many or missing)"
+    hint = _factor_hint(got, want, factors)
+    if hint:
+        return hint.replace("the result", name, 1) if name != "the result" else hint
+    diff = np.abs(got - want)
+    where = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    idx = tuple(int(i) for i in where)
+    wrong = int(np.count_nonzero(~np.isclose(got, want, rtol=RTOL, atol=1e-9)))
+    return f"{name} has wrong values ({wrong} of {got.size} entries differ; the largest difference is at index {idx})"
+
+
+def diagnose_scalar(got: Any, want: Any, kind: str, call: str, mistakes: tuple = (),
+                    args: tuple = (), kwargs: dict | None = None) -> str | None:
+    """``None`` if ``got`` equals ``want``; otherwise what is wrong, quoting the (fixed) call."""
+    if got is None:
+        return "the result is None: did you forget the return statement?"
+    if isinstance(got, (list, tuple, np.ndarray)) and np.size(got) != 1:
+        return f"the result is a {type(got).__name__}; a single number was expected"
+    if isinstance(got, np.ndarray):
+        got = got.reshape(()).item()
+    if isinstance(got, bool) or not isinstance(got, numbers.Real):
+        return f"the result is a {type(got).__name__}; a number was expected"
+    if kind == "int":
+        if not isinstance(got, numbers.Integral):
+            if float(got) == float(want):
+                return f"{call} returned {got!r}, a float; return an int (use // for integer division)"
+            return f"{call} returned {got!r}, a float; an int was expected (use // for integer division)"
+        if int(got) == int(want):
+            return None
+    elif abs(float(got) - float(want)) <= 1e-9 * max(1.0, abs(float(want))):
+        return None
+    for alt_fn, words in mistakes:
+        try:
+            alt = alt_fn(*args, **(kwargs or {}))
+        except Exception:
+            continue
+        if abs(float(alt) - float(want)) > 1e-12 and abs(float(got) - float(alt)) <= 1e-9 * max(1.0, abs(float(alt))):
+            return f"{call} returned {_show(got)}, expected {_show(want)}: {words}"
+    return f"{call} returned {_show(got)}, expected {_show(want)}"
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, numbers.Integral):
+        return str(int(v))
+    return f"{float(v):.6g}"

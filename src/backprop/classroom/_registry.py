@@ -1,0 +1,523 @@
+"""The coding exercises of the book: for each id, its cases, reference answer and known mistakes.
+
+The ids and signatures are those of CONTRIBUTING.md ("Coding exercises: ids and
+signatures").  Each exercise draws its cases from a generator seeded by its id, so the
+cases, and therefore the checker's messages, are the same on every run.  The reference
+answer comes from the package where the package has the function, otherwise from the
+formula in the table.  Shapes use distinct sizes (N != D != K) so that a transposed
+result cannot pass by accident; for batch exercises the first case has N = 1, so the
+checker can tell "right for one sample, wrong for a batch".
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["Case", "Exercise", "EXERCISES", "exercise_ids"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the student's function: positional and keyword arguments.
+
+    ``factors`` maps a value to the words that explain it (e.g. ``{4.0: "size^2 = 4, ..."}``);
+    when the answer is off by exactly that factor the hint quotes the words.
+    ``n`` is the batch size of the case (``None`` when the exercise has no batch).
+    """
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    factors: dict = field(default_factory=dict)
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A coding exercise: how to draw cases, what the answer is, and what goes wrong."""
+
+    id: str
+    chapter: str
+    signature: str
+    answer: str
+    arg_names: tuple[str, ...]
+    cases: Callable[[np.random.Generator], list[Case]]
+    reference: Callable[..., Any]
+    kind: str = "array"  # "array", "tuple", "int", "float"
+    output_names: tuple[str, ...] = ()
+    mistakes: tuple[tuple[Callable[..., Any], str], ...] = ()
+    nan_hint: str = ""
+    batch: bool = False
+
+    def draw_cases(self) -> list[Case]:
+        """The exercise's cases, the same on every call (seeded by the id)."""
+        return self.cases(np.random.default_rng(zlib.crc32(self.id.encode())))
+
+
+# --------------------------------------------------------------------- helpers
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    from backprop import sigmoid
+
+    return sigmoid(z)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _batch_factors(n: int, k: int | None = None) -> dict:
+    out = {float(n): "N, the batch size"}
+    if k is not None and k != n:
+        out.setdefault(float(k), "K, the number of outputs; the mean is over N only")
+        out.setdefault(float(n * k), "N*K; the mean is over N only, not over all N*K entries")
+    return out
+
+
+_BATCH_SIZES = (1, 4, 5, 3, 6)
+
+
+def _correlate_valid(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+    kh, kw = k.shape
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(kh):
+        for j in range(kw):
+            out += k[i, j] * x[i : i + out.shape[0], j : j + out.shape[1]]
+    return out
+
+
+def _kernel_grad(x: np.ndarray, dout: np.ndarray) -> np.ndarray:
+    hp, wp = dout.shape[2:]
+    kh, kw = x.shape[2] - hp + 1, x.shape[3] - wp + 1
+    dw = np.zeros((dout.shape[1], x.shape[1], kh, kw))
+    for i in range(kh):
+        for j in range(kw):
+            dw[:, :, i, j] = np.einsum("nfpq,ncpq->fc", dout, x[:, :, i : i + hp, j : j + wp])
+    return dw
+
+
+def _input_grad(dout: np.ndarray, w: np.ndarray) -> np.ndarray:
+    n, _, hp, wp = dout.shape
+    _, c, kh, kw = w.shape
+    dx = np.zeros((n, c, hp + kh - 1, wp + kw - 1))
+    for i in range(kh):
+        for j in range(kw):
+            dx[:, :, i : i + hp, j : j + wp] += np.einsum("nfpq,fc->ncpq", dout, w[:, :, i, j])
+    return dx
+
+
+def _avg_pool_backward(dout: np.ndarray, size: int) -> np.ndarray:
+    return np.repeat(np.repeat(dout, size, axis=2), size, axis=3) / size**2
+
+
+def _max_pool_backward(x: np.ndarray, dout: np.ndarray, size: int, *, all_ties: bool = False) -> np.ndarray:
+    n, c, hp, wp = dout.shape
+    windows = x[:, :, : hp * size, : wp * size].reshape(n, c, hp, size, wp, size)
+    windows = windows.transpose(0, 1, 2, 4, 3, 5).reshape(n, c, hp, wp, size * size)
+    if all_ties:
+        mask = (windows == windows.max(axis=-1, keepdims=True)).astype(float)
+    else:
+        mask = np.zeros_like(windows)
+        np.put_along_axis(mask, windows.argmax(axis=-1)[..., None], 1.0, axis=-1)
+    routed = mask * dout[..., None]
+    routed = routed.reshape(n, c, hp, wp, size, size).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, hp * size, wp * size)
+    dx = np.zeros_like(x, dtype=float)
+    dx[:, :, : hp * size, : wp * size] = routed
+    return dx
+
+
+# --------------------------------------------------------------------- cases
+
+def _cases_sigmoid_prime(rng):
+    shapes = [(1,), (6,), (3, 4), (2, 3, 4), (5, 2)]
+    return [Case((3.0 * rng.standard_normal(s),)) for s in shapes]
+
+
+def _cases_net_input(rng):
+    out = []
+    for n, (k, d) in zip(_BATCH_SIZES, [(3, 2), (2, 3), (3, 5), (4, 2), (2, 5)]):
+        out.append(Case((rng.standard_normal((n, d)), rng.standard_normal((k, d)), rng.standard_normal(k)), n=n))
+    return out
+
+
+def _cases_output_delta(rng):
+    out = []
+    for n, k in zip(_BATCH_SIZES, (3, 2, 3, 4, 2)):
+        output = rng.uniform(0.05, 0.95, (n, k))
+        target = rng.uniform(0.0, 1.0, (n, k))
+        out.append(Case((output, target), n=n))
+    return out
+
+
+def _cases_hidden_error(rng):
+    out = []
+    for n, (k, d) in zip(_BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
+        out.append(Case((rng.standard_normal((n, k)), rng.standard_normal((k, d))), n=n))
+    return out
+
+
+def _cases_dense_backward(rng):
+    out = []
+    for n, (k, d) in zip(_BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
+        args = (rng.standard_normal((n, k)), rng.standard_normal((n, d)), rng.standard_normal((k, d)))
+        out.append(Case(args, factors=_batch_factors(n), n=n))
+    return out
+
+
+def _cases_minibatch(rng):
+    out = []
+    for n, (k, d) in zip(_BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
+        args = (
+            rng.standard_normal((n, d)),
+            rng.standard_normal((k, d)),
+            rng.standard_normal(k),
+            rng.uniform(0.0, 1.0, (n, k)),
+        )
+        out.append(Case(args, factors=_batch_factors(n), n=n))
+    return out
+
+
+def _cases_softmax(rng):
+    out = []
+    for n, k in zip(_BATCH_SIZES[:4], (3, 4, 2, 5)):
+        out.append(Case((2.0 * rng.standard_normal((n, k)),), n=n))
+    big = np.array([[1000.0, -1000.0, 999.0], [-1000.0, -1000.0, -999.0]])
+    out.append(Case((big,), n=2))
+    return out
+
+
+def _cases_softmax_jacobian(rng):
+    return [Case((2.0 * rng.standard_normal(k),)) for k in (2, 3, 4, 5, 3)]
+
+
+def _cases_relu_backward(rng):
+    shapes = [(1, 3), (4, 3), (2, 3, 4), (5,), (3, 2, 2, 2)]
+    return [Case((rng.standard_normal(s), rng.standard_normal(s))) for s in shapes]
+
+
+def _cases_mse(rng):
+    out = []
+    for n, k in zip(_BATCH_SIZES, (3, 2, 3, 4, 2)):
+        factors = _batch_factors(n, k)
+        factors.setdefault(2.0, "the 2 from the derivative of the square (y_pred - y)^2")
+        out.append(Case((rng.standard_normal((n, k)), rng.standard_normal((n, k))), factors=factors, n=n))
+    return out
+
+
+def _cases_bce(rng):
+    out = []
+    for n, k in zip(_BATCH_SIZES, (3, 2, 3, 4, 2)):
+        y_hat = rng.uniform(0.05, 0.95, (n, k))
+        y = (rng.uniform(size=(n, k)) < 0.5).astype(float)
+        out.append(Case((y_hat, y), factors=_batch_factors(n, k), n=n))
+    return out
+
+
+def _cases_softmax_ce(rng):
+    out = []
+    for n, k in zip(_BATCH_SIZES, (3, 4, 3, 5, 4)):
+        labels = rng.integers(0, k, n)
+        out.append(Case((2.0 * rng.standard_normal((n, k)), labels), factors=_batch_factors(n, k), n=n))
+    return out
+
+
+def _cases_sigmoid_bce(rng):
+    out = []
+    for n, k in zip(_BATCH_SIZES, (3, 2, 3, 4, 2)):
+        y = (rng.uniform(size=(n, k)) < 0.5).astype(float)
+        out.append(Case((2.0 * rng.standard_normal((n, k)), y), factors=_batch_factors(n, k), n=n))
+    return out
+
+
+def _cases_conv_output_size(rng):  # fixed cases: the message may quote them
+    return [
+        Case((5, 3)),
+        Case((28, 5)),
+        Case((7, 3), {"stride": 2}),
+        Case((32, 5), {"stride": 1, "padding": 2}),
+        Case((10, 3), {"stride": 2, "padding": 1}),
+        Case((6, 2), {"stride": 2, "padding": 0}),
+    ]
+
+
+def _cases_correlate(rng):
+    shapes = [((4, 5), (2, 3)), ((5, 4), (3, 2)), ((6, 6), (3, 3)), ((5, 7), (2, 2)), ((3, 5), (1, 3))]
+    return [Case((rng.standard_normal(xs), rng.standard_normal(ks))) for xs, ks in shapes]
+
+
+def _cases_kernel_grad(rng):
+    out = []
+    for n, (c, f, h, w, kh, kw) in zip(
+        _BATCH_SIZES, [(2, 3, 5, 6, 2, 3), (1, 2, 5, 4, 3, 2), (3, 2, 4, 5, 2, 2), (2, 1, 6, 5, 3, 3), (1, 3, 4, 4, 2, 3)]
+    ):
+        x = rng.standard_normal((n, c, h, w))
+        dout = rng.standard_normal((n, f, h - kh + 1, w - kw + 1))
+        out.append(Case((x, dout), factors=_batch_factors(n), n=n))
+    return out
+
+
+def _cases_input_grad(rng):
+    out = []
+    for n, (c, f, hp, wp, kh, kw) in zip(
+        _BATCH_SIZES, [(2, 3, 3, 4, 2, 3), (1, 2, 4, 3, 3, 2), (3, 2, 3, 3, 2, 2), (2, 1, 4, 4, 3, 3), (1, 3, 2, 3, 2, 3)]
+    ):
+        dout = rng.standard_normal((n, f, hp, wp))
+        w = rng.standard_normal((f, c, kh, kw))
+        out.append(Case((dout, w), factors=_batch_factors(n), n=n))
+    return out
+
+
+def _pool_factors(size: int) -> dict:
+    return {float(size * size): "size^2, the number of entries in a pooling window"}
+
+
+def _cases_avg_pool(rng):
+    out = []
+    for n, (c, hp, wp, size) in zip(_BATCH_SIZES, [(2, 2, 3, 2), (1, 3, 2, 2), (3, 2, 2, 3), (2, 1, 2, 2), (1, 2, 3, 3)]):
+        out.append(Case((rng.standard_normal((n, c, hp, wp)), size), factors=_pool_factors(size), n=n))
+    return out
+
+
+def _cases_max_pool(rng):
+    out = []
+    for n, (c, hp, wp, size) in zip(_BATCH_SIZES[:4], [(2, 2, 3, 2), (1, 3, 2, 2), (3, 2, 2, 3), (2, 1, 2, 2)]):
+        x = rng.standard_normal((n, c, hp * size, wp * size))
+        out.append(Case((x, rng.standard_normal((n, c, hp, wp)), size), factors=_pool_factors(size), n=n))
+    ties = rng.integers(0, 2, (2, 2, 4, 4)).astype(float)  # many ties on purpose: the last case
+    out.append(Case((ties, rng.standard_normal((2, 2, 2, 2)), 2), factors=_pool_factors(2), n=2))
+    return out
+
+
+def _cases_glorot(rng):
+    return [Case((3, 5)), Case((784, 100)), Case((1, 1)), Case((120, 84)), Case((400, 10))]
+
+
+def _cases_param_count(rng):
+    return [Case((1, 6, 5)), Case((6, 16, 5)), Case((3, 8, 3)), Case((16, 120, 5)), Case((2, 4, 1))]
+
+
+# --------------------------------------------------------------------- references
+
+def _ref_sigmoid_prime(z):
+    from backprop import sigmoid_prime
+
+    return sigmoid_prime(z)
+
+
+def _ref_dense_backward(dout, x, W):
+    from backprop import dense_backward, dense_forward
+
+    _, cache = dense_forward(x, W, np.zeros(W.shape[0]))
+    return dense_backward(dout, cache)
+
+
+def _ref_minibatch(x, W, b, target):
+    out = _sigmoid(x @ W.T + b)
+    delta = (out - target) * out * (1.0 - out) / x.shape[0]
+    return delta.T @ x
+
+
+def _ref_conv_output_size(size, kernel, stride=1, padding=0):
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def _onehot(labels, k):
+    out = np.zeros((labels.shape[0], k))
+    out[np.arange(labels.shape[0]), labels] = 1.0
+    return out
+
+
+_E = Exercise
+EXERCISES: dict[str, Exercise] = {
+    e.id: e
+    for e in [
+        _E(
+            "sigmoid_prime", "part1/forward_pass", "(z) any shape", "s*(1-s) with s = sigmoid(z)",
+            ("z",), _cases_sigmoid_prime, _ref_sigmoid_prime,
+            mistakes=(
+                (lambda z: _sigmoid(z), "this is sigmoid(z) itself, not its derivative s*(1-s)"),
+                (lambda z: z * (1.0 - z), "this is z*(1-z): apply it to s = sigmoid(z), not to z"),
+            ),
+        ),
+        _E(
+            "net_input", "part1/forward_pass", "(x (N,D), W (K,D), b (K,))", "x @ W.T + b",
+            ("x", "W", "b"), _cases_net_input, lambda x, W, b: x @ W.T + b, batch=True,
+            mistakes=((lambda x, W, b: x @ W.T, "the bias b is missing: add it to every row"),),
+        ),
+        _E(
+            "output_delta", "part1/backprop_error", "(output (N,K), target (N,K))",
+            "(output-target)*output*(1-output)",
+            ("output", "target"), _cases_output_delta, lambda o, t: (o - t) * o * (1.0 - o), batch=True,
+            mistakes=(
+                (lambda o, t: o - t, "the factor f'(Net) = output*(1-output) of the sigmoid is missing"),
+                (lambda o, t: (o - t) * _sigmoid(o) * (1.0 - _sigmoid(o)),
+                 "you applied the sigmoid again: output is already f(Net), so f'(Net) = output*(1-output)"),
+            ),
+        ),
+        _E(
+            "hidden_error", "part1/backprop_error", "(delta_next (N,K), W_next (K,D))", "delta_next @ W_next",
+            ("delta_next", "W_next"), _cases_hidden_error, lambda d, W: d @ W, batch=True,
+        ),
+        _E(
+            "dense_backward", "part1/updating_parameters", "(dout (N,K), x (N,D), W (K,D))",
+            "(dout @ W, dout.T @ x, dout.sum(0))",
+            ("dout", "x", "W"), _cases_dense_backward, _ref_dense_backward, kind="tuple",
+            output_names=("dx", "dW", "db"), batch=True,
+        ),
+        _E(
+            "minibatch_weight_gradient", "part1/updating_parameters",
+            "(x (N,D), W (K,D), b (K,), target (N,K))",
+            "dW of the mean over N of the half SSE of sigmoid(x W^T + b)",
+            ("x", "W", "b", "target"), _cases_minibatch, _ref_minibatch, batch=True,
+            mistakes=(
+                (lambda x, W, b, t: ((_sigmoid(x @ W.T + b) - t) / x.shape[0]).T @ x,
+                 "the factor f'(Net) = O*(1-O) of the sigmoid is missing"),
+            ),
+        ),
+        _E(
+            "softmax", "part2/activations", "(z (N,K))", "row-wise softmax, exact for logits of +-1000",
+            ("z",), _cases_softmax, _softmax, batch=True,
+            mistakes=(
+                (lambda z: np.exp(z - z.max(axis=0, keepdims=True)) / np.exp(z - z.max(axis=0, keepdims=True)).sum(axis=0, keepdims=True),
+                 "you normalised each column (axis=0); normalise each row (axis=1, keepdims=True)"),
+                (lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(),
+                 "you normalised over the whole batch; normalise each row (axis=1, keepdims=True)"),
+            ),
+            nan_hint="exp(1000) overflows: subtract each row's maximum before np.exp (it does not change the softmax)",
+        ),
+        _E(
+            "softmax_jacobian", "part2/activations", "(z (K,))", "(K,K), J[i,j] = s_i (delta_ij - s_j)",
+            ("z",), _cases_softmax_jacobian, lambda z: np.diag(_softmax(z)) - np.outer(_softmax(z), _softmax(z)),
+            mistakes=(
+                (lambda z: np.diag(_softmax(z)), "only the diagonal s_i is there: subtract the outer product s_i s_j"),
+                (lambda z: -np.outer(_softmax(z), _softmax(z)), "the diagonal term s_i delta_ij is missing"),
+                (lambda z: np.diag(_softmax(z) * (1 - _softmax(z))), "off-diagonal entries -s_i s_j are missing"),
+            ),
+        ),
+        _E(
+            "relu_backward", "part2/activations", "(dout, z) same shape", "dout * (z > 0)",
+            ("dout", "z"), _cases_relu_backward, lambda dout, z: dout * (z > 0),
+            mistakes=(
+                (lambda dout, z: (z > 0).astype(float), "dout is missing: multiply the upstream gradient by the mask"),
+                (lambda dout, z: dout * np.maximum(z, 0.0), "you multiplied by relu(z); multiply by its derivative, the mask (z > 0)"),
+                (lambda dout, z: dout * (z < 0), "the mask is reversed: the gradient passes where z > 0"),
+            ),
+        ),
+        _E(
+            "mse_grad", "part2/losses", "(y_pred (N,K), y (N,K))", "2*(y_pred-y)/N",
+            ("y_pred", "y"), _cases_mse, lambda p, y: 2.0 * (p - y) / p.shape[0], batch=True,
+        ),
+        _E(
+            "binary_cross_entropy_grad", "part2/losses", "(y_hat (N,K), y (N,K))",
+            "(-y/y_hat + (1-y)/(1-y_hat))/N",
+            ("y_hat", "y"), _cases_bce, lambda h, y: (-y / h + (1 - y) / (1 - h)) / h.shape[0], batch=True,
+            mistakes=(
+                (lambda h, y: (h - y) / h.shape[0],
+                 "this is the gradient with respect to the logits (sigmoid + BCE); the exercise asks for d/dy_hat"),
+            ),
+        ),
+        _E(
+            "softmax_cross_entropy_backward", "part2/cross_entropy", "(logits (N,K), labels int (N,))",
+            "(softmax(logits) - onehot)/N",
+            ("logits", "labels"), _cases_softmax_ce,
+            lambda z, lab: (_softmax(z) - _onehot(lab, z.shape[1])) / z.shape[0], batch=True,
+            mistakes=(
+                (lambda z, lab: _softmax(z) / z.shape[0], "the one-hot of the labels is not subtracted"),
+            ),
+        ),
+        _E(
+            "sigmoid_bce_backward", "part2/cross_entropy", "(logits (N,K), y (N,K))", "(sigmoid(logits) - y)/N",
+            ("logits", "y"), _cases_sigmoid_bce, lambda z, y: (_sigmoid(z) - y) / z.shape[0], batch=True,
+            mistakes=(
+                (lambda z, y: (z - y) / z.shape[0], "apply the sigmoid to the logits: (sigmoid(logits) - y)/N"),
+            ),
+        ),
+        _E(
+            "conv_output_size", "part3/convolution", "(size, kernel, stride=1, padding=0) ints",
+            "(size + 2*padding - kernel)//stride + 1",
+            ("size", "kernel", "stride", "padding"), _cases_conv_output_size, _ref_conv_output_size, kind="int",
+            mistakes=(
+                (lambda s, k, stride=1, padding=0: (s - k) // stride + 1, "the padding is missing: it adds 2*padding to the size"),
+                (lambda s, k, stride=1, padding=0: (s + 2 * padding - k) // stride, "the + 1 is missing (a kernel as large as the input gives one output)"),
+                (lambda s, k, stride=1, padding=0: (s + padding - k) // stride + 1, "padding is added on both sides: 2*padding"),
+                (lambda s, k, stride=1, padding=0: s + 2 * padding - k + 1, "the stride is missing: divide by it with //"),
+            ),
+        ),
+        _E(
+            "correlate2d_valid", "part3/convolution", "(x (H,W), k (KH,KW))",
+            "valid cross-correlation (H-KH+1, W-KW+1)",
+            ("x", "k"), _cases_correlate, _correlate_valid,
+            mistakes=(
+                (lambda x, k: _correlate_valid(x, k[::-1, ::-1]),
+                 "the kernel is flipped: that is convolution; cross-correlation slides k as it is"),
+            ),
+        ),
+        _E(
+            "conv2d_kernel_grad", "part3/conv_backprop", "(x (N,C,H,W), dout (N,F,H',W'))",
+            "dw (F,C,H-H'+1,W-W'+1)",
+            ("x", "dout"), _cases_kernel_grad, _kernel_grad, batch=True,
+            mistakes=(
+                (lambda x, d: _kernel_grad(x, d)[:, :, ::-1, ::-1],
+                 "the result is rotated by 180 degrees: dw[f,c,i,j] = sum dout[n,f,p,q] x[n,c,p+i,q+j], no flip"),
+            ),
+        ),
+        _E(
+            "conv2d_input_grad", "part3/conv_backprop", "(dout (N,F,H',W'), w (F,C,KH,KW))",
+            "dx (N,C,H'+KH-1,W'+KW-1) (full convolution)",
+            ("dout", "w"), _cases_input_grad, _input_grad, batch=True,
+            mistakes=(
+                (lambda d, w: _input_grad(d, w[:, :, ::-1, ::-1]),
+                 "the kernel's 180-degree rotation is wrong (missing or one too many): "
+                 "dx[n,c,p+i,q+j] += dout[n,f,p,q] w[f,c,i,j]"),
+            ),
+        ),
+        _E(
+            "avg_pool_backward", "part3/pooling_backprop", "(dout (N,C,H',W'), size)",
+            "dx (N,C,H'*size,W'*size), each window gets dout/size^2",
+            ("dout", "size"), _cases_avg_pool, _avg_pool_backward, batch=True,
+        ),
+        _E(
+            "max_pool_backward", "part3/pooling_backprop", "(x (N,C,H,W), dout (N,C,H//size,W//size), size)",
+            "dout routed to each window's max; ties: the first max in row-major order",
+            ("x", "dout", "size"), _cases_max_pool, _max_pool_backward, batch=True,
+            mistakes=(
+                (lambda x, d, s: _max_pool_backward(x, d, s, all_ties=True),
+                 "with ties, every tied maximum got dout; route it to the first maximum only (row-major order)"),
+                (lambda x, d, s: _avg_pool_backward(d, s),
+                 "this is the average-pooling gradient; max pooling routes dout to the maximum only"),
+                (lambda x, d, s: np.repeat(np.repeat(d, s, axis=2), s, axis=3),
+                 "dout was copied to every entry of the window; route it to the maximum only"),
+            ),
+        ),
+        _E(
+            "glorot_bound", "part3/lenet", "(fan_in, fan_out)", "sqrt(6/(fan_in+fan_out))",
+            ("fan_in", "fan_out"), _cases_glorot, lambda i, o: float(np.sqrt(6.0 / (i + o))), kind="float",
+            mistakes=(
+                (lambda i, o: float(np.sqrt(2.0 / (i + o))), "that is the standard deviation's 2; the bound of the uniform law has 6"),
+                (lambda i, o: 6.0 / (i + o), "the square root is missing"),
+                (lambda i, o: float(np.sqrt(6.0 / i)), "use fan_in + fan_out, not fan_in alone"),
+            ),
+        ),
+        _E(
+            "conv_param_count", "part3/lenet", "(in_channels, out_channels, kernel_size)", "out*in*k*k + out",
+            ("in_channels", "out_channels", "kernel_size"), _cases_param_count,
+            lambda i, o, k: o * i * k * k + o, kind="int",
+            mistakes=(
+                (lambda i, o, k: o * i * k * k, "the biases are missing: one per output channel (+ out_channels)"),
+                (lambda i, o, k: o * k * k + o, "each filter spans all in_channels: out*in*k*k weights"),
+                (lambda i, o, k: o * i * k + o, "a kernel has k*k weights per channel, not k"),
+                (lambda i, o, k: o * i * k * k + i, "there is one bias per output channel, not per input channel"),
+            ),
+        ),
+    ]
+}
+
+
+def exercise_ids() -> list[str]:
+    """Every registered exercise id, in the book's order."""
+    return list(EXERCISES)
