@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Case", "Exercise", "EXERCISES", "exercise_ids"]
+__all__ = ["Case", "Exercise", "EXERCISES", "FORMULAS", "exercise_ids"]
 
 
 @dataclass(frozen=True)
@@ -332,6 +332,96 @@ def _onehot(labels, k):
     return out
 
 
+def _package(name: str):
+    """The package's function ``name``, or None if this version of the package lacks it."""
+    import backprop
+
+    return getattr(backprop, name, None)
+
+
+def _via_package(name: str, adapter: Callable[..., Any], formula: Callable[..., Any]) -> Callable[..., Any]:
+    """Reference answer: ``adapter(package_function, *args)``, or ``formula`` without the package.
+
+    ``formula`` stays as the independent check of the package: the tests assert that both
+    agree on every case of the exercise (``FORMULAS``).
+    """
+
+    def reference(*args, **kwargs):
+        fn = _package(name)
+        if fn is None:
+            return formula(*args, **kwargs)
+        return adapter(fn, *args, **kwargs)
+
+    reference.__name__ = f"reference_{name}"
+    return reference
+
+
+def _adapt_relu(fn, dout, z):
+    from backprop import relu_forward
+
+    return fn(dout, relu_forward(z)[1])
+
+
+def _adapt_kernel_grad(fn, x, dout):
+    from backprop import conv2d_forward
+
+    f, (hp, wp) = dout.shape[1], dout.shape[2:]
+    w = np.zeros((f, x.shape[1], x.shape[2] - hp + 1, x.shape[3] - wp + 1))
+    _, cache = conv2d_forward(x, w, np.zeros(f))
+    return fn(dout, cache)[1]
+
+
+def _adapt_input_grad(fn, dout, w):
+    from backprop import conv2d_forward
+
+    n, _, hp, wp = dout.shape
+    x = np.zeros((n, w.shape[1], hp + w.shape[2] - 1, wp + w.shape[3] - 1))
+    _, cache = conv2d_forward(x, w, np.zeros(w.shape[0]))
+    return fn(dout, cache)[0]
+
+
+def _adapt_avg_pool(fn, dout, size):
+    from backprop import avg_pool2d_forward
+
+    n, c, hp, wp = dout.shape
+    _, cache = avg_pool2d_forward(np.zeros((n, c, hp * size, wp * size)), size)
+    return fn(dout, cache)
+
+
+def _adapt_max_pool(fn, x, dout, size):
+    from backprop import max_pool2d_forward
+
+    _, cache = max_pool2d_forward(x, size)
+    return fn(dout, cache)
+
+
+_F_SOFTMAX_JACOBIAN = lambda z: np.diag(_softmax(z)) - np.outer(_softmax(z), _softmax(z))  # noqa: E731
+_F_RELU = lambda dout, z: dout * (z > 0)  # noqa: E731
+_F_MSE = lambda p, y: 2.0 * (p - y) / p.shape[0]  # noqa: E731
+_F_BCE = lambda h, y: (-y / h + (1 - y) / (1 - h)) / h.shape[0]  # noqa: E731
+_F_SOFTMAX_CE = lambda z, lab: (_softmax(z) - _onehot(lab, z.shape[1])) / z.shape[0]  # noqa: E731
+_F_SIGMOID_BCE = lambda z, y: (_sigmoid(z) - y) / z.shape[0]  # noqa: E731
+
+FORMULAS: dict[str, Callable[..., Any]] = {
+    "sigmoid_prime": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
+    "dense_backward": lambda dout, x, W: (dout @ W, dout.T @ x, dout.sum(axis=0)),
+    "softmax": _softmax,
+    "softmax_jacobian": _F_SOFTMAX_JACOBIAN,
+    "relu_backward": _F_RELU,
+    "mse_grad": _F_MSE,
+    "binary_cross_entropy_grad": _F_BCE,
+    "softmax_cross_entropy_backward": _F_SOFTMAX_CE,
+    "sigmoid_bce_backward": _F_SIGMOID_BCE,
+    "conv_output_size": lambda size, kernel, stride=1, padding=0: (size + 2 * padding - kernel) // stride + 1,
+    "correlate2d_valid": _correlate_valid,
+    "conv2d_kernel_grad": _kernel_grad,
+    "conv2d_input_grad": _input_grad,
+    "avg_pool_backward": _avg_pool_backward,
+    "max_pool_backward": _max_pool_backward,
+}
+"""Independent formulas for the exercises whose reference comes from the package."""
+
+
 _E = Exercise
 EXERCISES: dict[str, Exercise] = {
     e.id: e
@@ -381,7 +471,7 @@ EXERCISES: dict[str, Exercise] = {
         ),
         _E(
             "softmax", "part2/activations", "(z (N,K))", "row-wise softmax, exact for logits of +-1000",
-            ("z",), _cases_softmax, _softmax, batch=True,
+            ("z",), _cases_softmax, _via_package("softmax", lambda f, z: f(z), _softmax), batch=True,
             mistakes=(
                 (lambda z: np.exp(z - z.max(axis=0, keepdims=True)) / np.exp(z - z.max(axis=0, keepdims=True)).sum(axis=0, keepdims=True),
                  "you normalised each column (axis=0); normalise each row (axis=1, keepdims=True)"),
@@ -392,7 +482,7 @@ EXERCISES: dict[str, Exercise] = {
         ),
         _E(
             "softmax_jacobian", "part2/activations", "(z (K,))", "(K,K), J[i,j] = s_i (delta_ij - s_j)",
-            ("z",), _cases_softmax_jacobian, lambda z: np.diag(_softmax(z)) - np.outer(_softmax(z), _softmax(z)),
+            ("z",), _cases_softmax_jacobian, _via_package("softmax_jacobian", lambda f, z: f(z), _F_SOFTMAX_JACOBIAN),
             mistakes=(
                 (lambda z: np.diag(_softmax(z)), "only the diagonal s_i is there: subtract the outer product s_i s_j"),
                 (lambda z: -np.outer(_softmax(z), _softmax(z)), "the diagonal term s_i delta_ij is missing"),
@@ -401,7 +491,7 @@ EXERCISES: dict[str, Exercise] = {
         ),
         _E(
             "relu_backward", "part2/activations", "(dout, z) same shape", "dout * (z > 0)",
-            ("dout", "z"), _cases_relu_backward, lambda dout, z: dout * (z > 0),
+            ("dout", "z"), _cases_relu_backward, _via_package("relu_backward", _adapt_relu, _F_RELU),
             mistakes=(
                 (lambda dout, z: (z > 0).astype(float), "dout is missing: multiply the upstream gradient by the mask"),
                 (lambda dout, z: dout * np.maximum(z, 0.0), "you multiplied by relu(z); multiply by its derivative, the mask (z > 0)"),
@@ -410,12 +500,13 @@ EXERCISES: dict[str, Exercise] = {
         ),
         _E(
             "mse_grad", "part2/losses", "(y_pred (N,K), y (N,K))", "2*(y_pred-y)/N",
-            ("y_pred", "y"), _cases_mse, lambda p, y: 2.0 * (p - y) / p.shape[0], batch=True,
+            ("y_pred", "y"), _cases_mse, _via_package("mse_grad", lambda f, p, y: f(p, y, reduction="mean"), _F_MSE), batch=True,
         ),
         _E(
             "binary_cross_entropy_grad", "part2/losses", "(y_hat (N,K), y (N,K))",
             "(-y/y_hat + (1-y)/(1-y_hat))/N",
-            ("y_hat", "y"), _cases_bce, lambda h, y: (-y / h + (1 - y) / (1 - h)) / h.shape[0], batch=True,
+            ("y_hat", "y"), _cases_bce,
+            _via_package("binary_cross_entropy_grad", lambda f, h, y: f(h, y, reduction="mean"), _F_BCE), batch=True,
             mistakes=(
                 (lambda h, y: (h - y) / h.shape[0],
                  "this is the gradient with respect to the logits (sigmoid + BCE); the exercise asks for d/dy_hat"),
@@ -425,14 +516,16 @@ EXERCISES: dict[str, Exercise] = {
             "softmax_cross_entropy_backward", "part2/cross_entropy", "(logits (N,K), labels int (N,))",
             "(softmax(logits) - onehot)/N",
             ("logits", "labels"), _cases_softmax_ce,
-            lambda z, lab: (_softmax(z) - _onehot(lab, z.shape[1])) / z.shape[0], batch=True,
+            _via_package("softmax_cross_entropy_backward", lambda f, z, lab: f(z, lab, reduction="mean"), _F_SOFTMAX_CE),
+            batch=True,
             mistakes=(
                 (lambda z, lab: _softmax(z) / z.shape[0], "the one-hot of the labels is not subtracted"),
             ),
         ),
         _E(
             "sigmoid_bce_backward", "part2/cross_entropy", "(logits (N,K), y (N,K))", "(sigmoid(logits) - y)/N",
-            ("logits", "y"), _cases_sigmoid_bce, lambda z, y: (_sigmoid(z) - y) / z.shape[0], batch=True,
+            ("logits", "y"), _cases_sigmoid_bce,
+            _via_package("sigmoid_bce_backward", lambda f, z, y: f(z, y, reduction="mean"), _F_SIGMOID_BCE), batch=True,
             mistakes=(
                 (lambda z, y: (z - y) / z.shape[0], "apply the sigmoid to the logits: (sigmoid(logits) - y)/N"),
             ),
@@ -440,7 +533,8 @@ EXERCISES: dict[str, Exercise] = {
         _E(
             "conv_output_size", "part3/convolution", "(size, kernel, stride=1, padding=0) ints",
             "(size + 2*padding - kernel)//stride + 1",
-            ("size", "kernel", "stride", "padding"), _cases_conv_output_size, _ref_conv_output_size, kind="int",
+            ("size", "kernel", "stride", "padding"), _cases_conv_output_size,
+            _via_package("conv_output_size", lambda f, *a, **k: f(*a, **k), _ref_conv_output_size), kind="int",
             mistakes=(
                 (lambda s, k, stride=1, padding=0: (s - k) // stride + 1, "the padding is missing: it adds 2*padding to the size"),
                 (lambda s, k, stride=1, padding=0: (s + 2 * padding - k) // stride, "the + 1 is missing (a kernel as large as the input gives one output)"),
@@ -451,7 +545,7 @@ EXERCISES: dict[str, Exercise] = {
         _E(
             "correlate2d_valid", "part3/convolution", "(x (H,W), k (KH,KW))",
             "valid cross-correlation (H-KH+1, W-KW+1)",
-            ("x", "k"), _cases_correlate, _correlate_valid,
+            ("x", "k"), _cases_correlate, _via_package("correlate2d", lambda f, x, k: f(x, k, "valid"), _correlate_valid),
             mistakes=(
                 (lambda x, k: _correlate_valid(x, k[::-1, ::-1]),
                  "the kernel is flipped: that is convolution; cross-correlation slides k as it is"),
@@ -460,7 +554,7 @@ EXERCISES: dict[str, Exercise] = {
         _E(
             "conv2d_kernel_grad", "part3/conv_backprop", "(x (N,C,H,W), dout (N,F,H',W'))",
             "dw (F,C,H-H'+1,W-W'+1)",
-            ("x", "dout"), _cases_kernel_grad, _kernel_grad, batch=True,
+            ("x", "dout"), _cases_kernel_grad, _via_package("conv2d_backward", _adapt_kernel_grad, _kernel_grad), batch=True,
             mistakes=(
                 (lambda x, d: _kernel_grad(x, d)[:, :, ::-1, ::-1],
                  "the result is rotated by 180 degrees: dw[f,c,i,j] = sum dout[n,f,p,q] x[n,c,p+i,q+j], no flip"),
@@ -469,7 +563,7 @@ EXERCISES: dict[str, Exercise] = {
         _E(
             "conv2d_input_grad", "part3/conv_backprop", "(dout (N,F,H',W'), w (F,C,KH,KW))",
             "dx (N,C,H'+KH-1,W'+KW-1) (full convolution)",
-            ("dout", "w"), _cases_input_grad, _input_grad, batch=True,
+            ("dout", "w"), _cases_input_grad, _via_package("conv2d_backward", _adapt_input_grad, _input_grad), batch=True,
             mistakes=(
                 (lambda d, w: _input_grad(d, w[:, :, ::-1, ::-1]),
                  "the kernel's 180-degree rotation is wrong (missing or one too many): "
@@ -479,12 +573,12 @@ EXERCISES: dict[str, Exercise] = {
         _E(
             "avg_pool_backward", "part3/pooling_backprop", "(dout (N,C,H',W'), size)",
             "dx (N,C,H'*size,W'*size), each window gets dout/size^2",
-            ("dout", "size"), _cases_avg_pool, _avg_pool_backward, batch=True,
+            ("dout", "size"), _cases_avg_pool, _via_package("avg_pool2d_backward", _adapt_avg_pool, _avg_pool_backward), batch=True,
         ),
         _E(
             "max_pool_backward", "part3/pooling_backprop", "(x (N,C,H,W), dout (N,C,H//size,W//size), size)",
             "dout routed to each window's max; ties: the first max in row-major order",
-            ("x", "dout", "size"), _cases_max_pool, _max_pool_backward, batch=True,
+            ("x", "dout", "size"), _cases_max_pool, _via_package("max_pool2d_backward", _adapt_max_pool, _max_pool_backward), batch=True,
             mistakes=(
                 (lambda x, d, s: _max_pool_backward(x, d, s, all_ties=True),
                  "with ties, every tied maximum got dout; route it to the first maximum only (row-major order)"),

@@ -1,0 +1,489 @@
+"""Tests of backprop.classroom: the checker of the book's coding exercises.
+
+Every exercise passes on a correct solution; deliberately wrong answers get the matching
+hint (transposed, factor 4, factor N, flipped sign, in place, raising, None, NaN, a list,
+too slow); the registry matches CONTRIBUTING.md and every ``check(...)`` of the book.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+import backprop
+from backprop.classroom import EXERCISES, CheckResult, check, exercise_ids
+from backprop.classroom._registry import FORMULAS
+
+ROOT = Path(__file__).resolve().parent.parent
+SHORT = 0.3  # seconds: the time limit used where a test needs one
+
+
+# ----------------------------------------------------------------- correct solutions
+# Written independently of the registry (no call into it), as a student would.
+
+def _sig(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _max_pool_loops(x, dout, size):
+    dx = np.zeros_like(x)
+    n_, c_, hp, wp = dout.shape
+    for n in range(n_):
+        for c in range(c_):
+            for i in range(hp):
+                for j in range(wp):
+                    win = x[n, c, i * size : (i + 1) * size, j * size : (j + 1) * size]
+                    a, b = np.unravel_index(np.argmax(win), win.shape)
+                    dx[n, c, i * size + a, j * size + b] += dout[n, c, i, j]
+    return dx
+
+
+def _kernel_grad_loops(x, dout):
+    n_, f_, hp, wp = dout.shape
+    kh, kw = x.shape[2] - hp + 1, x.shape[3] - wp + 1
+    dw = np.zeros((f_, x.shape[1], kh, kw))
+    for n in range(n_):
+        for f in range(f_):
+            for p in range(hp):
+                for q in range(wp):
+                    dw[f] += dout[n, f, p, q] * x[n, :, p : p + kh, q : q + kw]
+    return dw
+
+
+def _input_grad_loops(dout, w):
+    n_, f_, hp, wp = dout.shape
+    _, c_, kh, kw = w.shape
+    dx = np.zeros((n_, c_, hp + kh - 1, wp + kw - 1))
+    for n in range(n_):
+        for f in range(f_):
+            for p in range(hp):
+                for q in range(wp):
+                    dx[n, :, p : p + kh, q : q + kw] += dout[n, f, p, q] * w[f]
+    return dx
+
+
+def _correlate_loops(x, k):
+    kh, kw = k.shape
+    out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1))
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(x[i : i + kh, j : j + kw] * k)
+    return out
+
+
+def _softmax_ce(logits, labels):
+    p = _softmax_rows(logits)
+    p[np.arange(labels.shape[0]), labels] -= 1.0
+    return p / labels.shape[0]
+
+
+SOLUTIONS = {
+    "sigmoid_prime": lambda z: _sig(z) * (1 - _sig(z)),
+    "net_input": lambda x, W, b: x @ W.T + b,
+    "output_delta": lambda output, target: (output - target) * output * (1 - output),
+    "hidden_error": lambda delta_next, W_next: delta_next @ W_next,
+    "dense_backward": lambda dout, x, W: (dout @ W, dout.T @ x, dout.sum(axis=0)),
+    "minibatch_weight_gradient": lambda x, W, b, target: (
+        ((_sig(x @ W.T + b) - target) * _sig(x @ W.T + b) * (1 - _sig(x @ W.T + b))).T @ x / x.shape[0]
+    ),
+    "softmax": _softmax_rows,
+    "softmax_jacobian": lambda z: np.diag(_softmax_rows(z)) - np.outer(_softmax_rows(z), _softmax_rows(z)),
+    "relu_backward": lambda dout, z: np.where(z > 0, dout, 0.0),
+    "mse_grad": lambda y_pred, y: 2 * (y_pred - y) / y.shape[0],
+    "binary_cross_entropy_grad": lambda y_hat, y: (-y / y_hat + (1 - y) / (1 - y_hat)) / y.shape[0],
+    "softmax_cross_entropy_backward": _softmax_ce,
+    "sigmoid_bce_backward": lambda logits, y: (_sig(logits) - y) / y.shape[0],
+    "conv_output_size": lambda size, kernel, stride=1, padding=0: (size + 2 * padding - kernel) // stride + 1,
+    "correlate2d_valid": _correlate_loops,
+    "conv2d_kernel_grad": _kernel_grad_loops,
+    "conv2d_input_grad": _input_grad_loops,
+    "avg_pool_backward": lambda dout, size: np.kron(dout, np.ones((size, size))) / size**2,
+    "max_pool_backward": _max_pool_loops,
+    "glorot_bound": lambda fan_in, fan_out: np.sqrt(6.0 / (fan_in + fan_out)),
+    "conv_param_count": lambda in_channels, out_channels, kernel_size: (
+        out_channels * in_channels * kernel_size**2 + out_channels
+    ),
+}
+
+
+def _run(ex_id, fn, **kw) -> CheckResult:
+    return check(fn, exercise=ex_id, **kw)
+
+
+# ----------------------------------------------------------------- the registry
+
+def _contributing_ids() -> list[str]:
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    section = text.split("## Coding exercises: ids and signatures", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `(\w+)` \|", section, flags=re.M)
+
+
+def test_every_id_of_contributing_is_registered():
+    ids = _contributing_ids()
+    assert len(ids) == 21, f"expected the 21 ids of CONTRIBUTING.md's table, parsed {len(ids)}"
+    missing = sorted(set(ids) - set(EXERCISES))
+    assert not missing, f"ids in CONTRIBUTING.md without a checker: {missing}"
+    assert exercise_ids() == list(EXERCISES)
+    assert set(SOLUTIONS) == set(EXERCISES), "this test's solutions must cover every exercise"
+
+
+def test_chapters_of_the_registry_exist():
+    for ex in EXERCISES.values():
+        assert (ROOT / "book" / f"{ex.chapter}.ipynb").exists(), f"{ex.id}: no notebook book/{ex.chapter}.ipynb"
+
+
+@pytest.mark.parametrize("ex_id", sorted(FORMULAS))
+def test_package_reference_agrees_with_the_independent_formula(ex_id):
+    ex = EXERCISES[ex_id]
+    for case in ex.draw_cases():
+        got = ex.reference(*case.args, **case.kwargs)
+        want = FORMULAS[ex_id](*case.args, **case.kwargs)
+        if isinstance(want, tuple):
+            assert len(got) == len(want)
+            for g, w in zip(got, want):
+                np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+        else:
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_cases_are_seeded_and_batch_exercises_start_with_one_sample():
+    for ex in EXERCISES.values():
+        a, b = ex.draw_cases(), ex.draw_cases()
+        assert len(a) >= 5
+        for ca, cb in zip(a, b):
+            for x, y in zip(ca.args, cb.args):
+                assert np.array_equal(x, y), f"{ex.id}: cases differ between two draws"
+        if ex.batch:
+            assert a[0].n == 1 and any(c.n > 1 for c in a), ex.id
+
+
+# ----------------------------------------------------------------- correct answers pass
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_a_correct_solution_passes(ex_id):
+    result = _run(ex_id, SOLUTIONS[ex_id])
+    assert result.passed, repr(result)
+    assert repr(result) in (f"{ex_id}: passed ({result.cases} random cases)", f"{ex_id}: passed ({result.cases} cases)")
+    assert bool(result) is True
+
+
+def test_check_finds_the_exercise_by_the_function_name():
+    def sigmoid_prime(z):
+        s = 1.0 / (1.0 + np.exp(-z))
+        return s * (1.0 - s)
+
+    assert repr(check(sigmoid_prime)) == "sigmoid_prime: passed (5 random cases)"
+    assert check(backprop.sigmoid_prime).passed
+
+
+def test_the_package_functions_pass_their_own_exercises():
+    assert check(backprop.softmax).passed
+    assert check(backprop.softmax_jacobian).passed
+    assert check(backprop.conv_output_size).passed
+
+
+# ----------------------------------------------------------------- the stub, errors, hangs
+
+def test_a_stub_is_not_done_yet():
+    def dense_backward(dout, x, W):
+        raise NotImplementedError("exercise: dense_backward")
+
+    result = check(dense_backward)
+    assert result.status == "not done yet"
+    assert repr(result).startswith("dense_backward: not done yet")
+    assert not result
+
+
+def test_an_exception_is_shown_briefly_with_its_type_and_message():
+    def output_delta(output, target):
+        return output @ target  # (N,K) @ (N,K): a shape error
+
+    result = check(output_delta)
+    assert result.status == "error"
+    assert "your function raised ValueError: matmul" in repr(result)
+    assert "Traceback" not in repr(result) and "\n" not in repr(result)
+
+
+def test_a_wrong_signature_names_the_expected_one():
+    result = check(lambda z: z, exercise="dense_backward")
+    assert "TypeError" in repr(result) and "the signature is dense_backward(dout (N,K), x (N,D), W (K,D))" in repr(result)
+
+
+def test_returning_none_says_return_is_missing():
+    def sigmoid_prime(z):
+        s = 1.0 / (1.0 + np.exp(-z))
+        s * (1 - s)
+
+    assert "None: did you forget the return statement?" in repr(check(sigmoid_prime))
+
+
+def test_a_list_instead_of_an_array():
+    result = _run("net_input", lambda x, W, b: (x @ W.T + b).tolist())
+    assert result.status == "failed"
+    assert "is a list, not a numpy array" in repr(result)
+
+
+def test_a_tuple_of_the_wrong_length():
+    result = _run("dense_backward", lambda dout, x, W: (dout @ W, dout.T @ x))
+    assert "a tuple of 2 values; return 3 arrays (dx, dW, db)" in repr(result)
+
+
+def test_wrong_dtypes():
+    r = _run("net_input", lambda x, W, b: np.rint(x @ W.T + b).astype(int))
+    assert "dtype int64" in repr(r) and "float64" in repr(r)
+    r = _run("net_input", lambda x, W, b: (x @ W.T + b).astype(np.float32))
+    assert "dtype float32; float64 was expected" in repr(r)
+
+
+def test_nan_gets_the_exercise_hint():
+    def softmax(z):  # no max subtraction: exp(1000) overflows on the last case
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    result = check(softmax)
+    assert "NaN or infinite" in repr(result) and "subtract each row's maximum" in repr(result)
+
+
+def test_nan_everywhere():
+    assert "NaN or infinite value(s)" in repr(_run("sigmoid_prime", lambda z: z * np.nan))
+
+
+def test_a_slow_function_hits_the_time_limit():
+    stop = threading.Event()
+
+    def sigmoid_prime(z):
+        while not stop.is_set():
+            time.sleep(0.01)
+        return z
+
+    try:
+        result = check(sigmoid_prime, time_limit=SHORT)
+    finally:
+        stop.set()
+    assert result.status == "error"
+    assert repr(result) == (
+        "sigmoid_prime: no answer within 0.3 s on case 1 of 5 (z (1,)): an endless loop, or a slow Python loop?"
+    )
+
+
+def test_the_time_limit_also_works_off_the_main_thread():
+    stop = threading.Event()
+    box = {}
+
+    def slow(z):
+        while not stop.is_set():
+            time.sleep(0.01)
+        return z
+
+    worker = threading.Thread(target=lambda: box.setdefault("r", check(slow, exercise="sigmoid_prime", time_limit=SHORT)))
+    worker.start()
+    worker.join(30)
+    stop.set()
+    assert box["r"].status == "error" and "no answer within 0.3 s" in repr(box["r"])
+
+
+def test_a_student_except_clause_cannot_swallow_the_time_limit():
+    def sigmoid_prime(z):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                time.sleep(0.01)
+            except Exception:  # a student's catch-all
+                pass
+        return z
+
+    assert check(sigmoid_prime, time_limit=SHORT).status == "error"
+
+
+WEIRD = {
+    "a string": lambda *a, **k: "abc",
+    "a dict": lambda *a, **k: {},
+    "an object": lambda *a, **k: object(),
+    "an empty array": lambda *a, **k: np.zeros(0),
+    "an object array": lambda *a, **k: np.zeros((2, 2), dtype=object),
+    "a complex array": lambda *a, **k: np.zeros((2, 2), dtype=complex),
+    "a bool": lambda *a, **k: True,
+    "inf": lambda *a, **k: float("inf"),
+    "nan": lambda *a, **k: float("nan"),
+    "a generator": lambda *a, **k: (i for i in range(3)),
+    "a ragged tuple": lambda *a, **k: ([1, 2], [3]),
+    "KeyError": lambda *a, **k: {}["missing"],
+    "RecursionError": lambda *a, **k: (_ for _ in ()).throw(RecursionError("deep")),
+    "SystemExit": None,  # filled below: a student calling exit()
+}
+
+
+def _exit(*a, **k):
+    raise SystemExit(3)
+
+
+@pytest.mark.parametrize("ex_id", list(EXERCISES))
+def test_the_checker_never_raises_on_strange_answers(ex_id):
+    for what, fn in WEIRD.items():
+        fn = fn or _exit
+        try:
+            result = _run(ex_id, fn)
+        except SystemExit:
+            continue  # exit() is the student's explicit request; the checker does not hide it
+        assert result.status in ("failed", "error"), f"{ex_id} on {what}: {result!r}"
+        text = repr(result)
+        assert "\n" not in text and "0x" not in text.replace("0x...", ""), f"{ex_id} on {what}: {text}"
+
+
+def test_unknown_exercises_and_bad_arguments():
+    def sigmoid_prim(z):
+        return z
+
+    assert repr(check(sigmoid_prim)) == "sigmoid_prim: no exercise is called 'sigmoid_prim'; did you mean 'sigmoid_prime'?"
+    assert check(lambda z: z).status == "unknown exercise"
+    assert check(3, exercise="sigmoid_prime").status == "error"
+    assert "time_limit must be a positive number" in repr(check(SOLUTIONS["softmax"], exercise="softmax", time_limit=0))
+
+
+# ----------------------------------------------------------------- diagnosed hints
+
+def test_transposed_result():
+    r = _run("net_input", lambda x, W, b: W @ x.T + b[:, None])
+    assert "the shape of the transpose of the answer's (1, 3)" in repr(r) and ".T" in repr(r)
+
+
+def test_transposed_weight_gradient_in_a_tuple():
+    r = _run("dense_backward", lambda dout, x, W: (dout @ W, x.T @ dout, dout.sum(0)))
+    assert "dW has shape (3, 2), the shape of the transpose" in repr(r)
+
+
+def test_factor_four_of_average_pooling():
+    r = _run("avg_pool_backward", lambda dout, size: np.kron(dout, np.ones((size, size))))
+    assert "the result is 4 times too large (4 = size^2, the number of entries in a pooling window)" in repr(r)
+
+
+def test_factor_n_of_the_batch_mean():
+    r = _run("mse_grad", lambda y_pred, y: 2 * (y_pred - y))
+    assert repr(r).startswith("mse_grad: right for one sample (N=1) but not for a batch of N=4")
+    assert "4 times too large (4 = N, the batch size)" in repr(r)
+    r = _run("dense_backward", lambda dout, x, W: (dout @ W, dout.T @ x, dout.mean(0)))
+    assert "db is 4 times too small (4 = N, the batch size)" in repr(r)
+
+
+def test_factor_two_of_the_square():
+    r = _run("mse_grad", lambda y_pred, y: (y_pred - y) / y.shape[0])
+    assert "2 times too small (2 = the 2 from the derivative of the square" in repr(r)
+
+
+def test_flipped_sign():
+    r = _run("output_delta", lambda output, target: (target - output) * output * (1 - output))
+    assert "the sign is flipped" in repr(r)
+    r = _run("sigmoid_bce_backward", lambda logits, y: (y - _sig(logits)) / y.shape[0])
+    assert "the sign is flipped" in repr(r)
+
+
+def test_right_for_one_sample_only():
+    r = _run("conv2d_kernel_grad", lambda x, dout: _kernel_grad_loops(x[:1], dout[:1]))
+    assert "right for one sample (N=1) but not for a batch" in repr(r)
+    assert "only the first sample of the batch counts" in repr(r)
+
+
+def test_input_changed_in_place():
+    def output_delta(output, target):
+        output -= target  # changes the caller's array
+        return output * (output + target) * (1 - output - target)
+
+    r = check(output_delta)
+    assert "changed its input 'output' in place" in repr(r)
+
+
+def test_known_mistakes():
+    assert "the bias b is missing" in repr(_run("net_input", lambda x, W, b: x @ W.T))
+    assert "the factor f'(Net)" in repr(_run("output_delta", lambda output, target: output - target))
+    assert "flipped" in repr(_run("correlate2d_valid", lambda x, k: _correlate_loops(x, k[::-1, ::-1])))
+    assert "rotation" in repr(_run("conv2d_input_grad", lambda dout, w: _input_grad_loops(dout, w[:, :, ::-1, ::-1])))
+    assert "the biases are missing" in repr(_run("conv_param_count", lambda i, o, k: o * i * k * k))
+    r = _run("conv_output_size", lambda size, kernel, stride=1, padding=0: (size + 2 * padding - kernel) / stride + 1)
+    assert "a float; return an int (use // for integer division)" in repr(r)
+    r = _run("softmax", lambda z: _softmax_rows(z.T).T)
+    assert "you normalised each column (axis=0)" in repr(r)
+
+
+def test_max_pool_ties_go_to_the_first_maximum():
+    def all_ties(x, dout, size):
+        n_, c_, hp, wp = dout.shape
+        dx = np.zeros_like(x)
+        for i in range(hp):
+            for j in range(wp):
+                win = x[:, :, i * size : (i + 1) * size, j * size : (j + 1) * size]
+                mask = win == win.max(axis=(2, 3), keepdims=True)
+                dx[:, :, i * size : (i + 1) * size, j * size : (j + 1) * size] = mask * dout[:, :, i : i + 1, j : j + 1]
+        return dx
+
+    r = _run("max_pool_backward", all_ties)
+    assert "case 5 of 5" in repr(r) and "route it to the first maximum only" in repr(r)
+
+
+def test_messages_are_deterministic_one_liners():
+    wrong = lambda dout, size: np.kron(dout, np.ones((size, size))) / 3.0  # noqa: E731
+    first, second = repr(_run("avg_pool_backward", wrong)), repr(_run("avg_pool_backward", wrong))
+    assert first == second
+    assert first == (
+        "avg_pool_backward: wrong on case 1 of 5 (dout (1, 2, 2, 3), size=2): "
+        "the result is off by a constant factor: 1.333 times the answer"
+    )
+
+
+# ----------------------------------------------------------------- the book's check(...) calls
+
+def _check_calls(source: str) -> list[tuple[str | None, str | None]]:
+    """(function name, exercise=) of every check(...) call in a code cell."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            if name != "check":
+                continue
+            fn = node.args[0].id if node.args and isinstance(node.args[0], ast.Name) else None
+            ex = next((k.value.value for k in node.keywords if k.arg == "exercise" and isinstance(k.value, ast.Constant)), None)
+            if ex is None and len(node.args) > 1 and isinstance(node.args[1], ast.Constant):
+                ex = node.args[1].value
+            calls.append((fn, ex))
+    return calls
+
+
+def book_check_calls() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted((ROOT / "book").rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "check" in cell.source:
+                for fn, ex in _check_calls(cell.source):
+                    found.append((str(path.relative_to(ROOT)), ex or fn))
+    return found
+
+
+def test_every_check_call_in_the_book_names_a_registered_exercise():
+    unknown = [(where, ex) for where, ex in book_check_calls() if ex not in EXERCISES]
+    assert not unknown, f"check(...) calls with an unregistered exercise id: {unknown}"
+
+
+def test_the_call_parser_sees_the_forms_used_in_the_book():
+    src = "from backprop.classroom import check\n%matplotlib inline\ncheck(sigmoid_prime)\nr = classroom.check(f, exercise='softmax')\n"
+    assert _check_calls(src) == [("sigmoid_prime", None), ("f", "softmax")]
