@@ -1,0 +1,332 @@
+"""Tests of scripts/make_student_edition.py and of the checker on the book's exercises.
+
+The student edition is generated from the real book into a temporary folder: no solution
+code and no solution directive remains, every stub answers "not done yet", and every
+reference solution of the book passes its checker.  A small synthetic notebook covers
+the forms the chapters may not use yet (these tests pass with 0 exercises in the book).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from backprop.classroom import EXERCISES, check
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("make_student_edition", ROOT / "scripts" / "make_student_edition.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_student_edition"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+mse = _load_script()
+
+
+# ----------------------------------------------------------------- helpers
+
+def _code(source: str) -> str:
+    """Cell source without IPython magics and shell lines, so that ast can parse it."""
+    return "\n".join(ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!")))
+
+
+def _definitions(nb) -> dict:
+    """Execute only the imports and function definitions of every code cell, in order.
+
+    That is enough to get the exercise functions (the student's or the solution) without
+    running the chapter: their bodies find the imported names at call time.
+    """
+    ns: dict = {"__name__": "__exercise__"}
+    exec("import numpy as np", ns)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(_code(cell.source))
+        except SyntaxError:
+            continue
+        keep = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+        for node in keep:
+            try:
+                exec(compile(ast.Module(body=[node], type_ignores=[]), "<cell>", "exec"), ns)
+            except Exception:  # noqa: BLE001 -- e.g. a default value that needs the chapter's data;
+                continue  # an exercise function that cannot be defined is reported by the caller
+    return ns
+
+
+def _exercise_calls(nb) -> list[tuple[str, str]]:
+    """(function name, exercise id) of every check(fn) / check(fn, exercise=...) call."""
+    calls = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "check" not in cell.source:
+            continue
+        try:
+            tree = ast.parse(_code(cell.source))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            if (f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)) != "check":
+                continue
+            if not node.args or not isinstance(node.args[0], ast.Name):
+                continue
+            fn = node.args[0].id
+            ex = next((k.value.value for k in node.keywords if k.arg == "exercise"), None)
+            calls.append((fn, ex or fn))
+    return calls
+
+
+def _notebooks(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+_DIRECTIVE = re.compile(r"^ {0,3}(`{3,}|:{3,})\s*\{solution(-start|-end)?\}", re.M)
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student") / "student_edition"
+    stats = mse.write_edition(BOOK, out)
+    return out, stats
+
+
+# ----------------------------------------------------------------- the real book
+
+def test_every_notebook_is_in_the_edition(edition):
+    out, stats = edition
+    originals = [p.relative_to(BOOK) for p in _notebooks(BOOK)]
+    assert originals, "the book has notebooks"
+    for rel in originals:
+        assert (out / "book" / rel).exists(), f"{rel} missing from the student edition"
+    assert (out / "src" / "backprop" / "classroom" / "__init__.py").exists()
+    assert (out / "requirements.txt").exists() and (out / "README.md").exists()
+
+
+def test_no_solution_code_or_directive_remains(edition):
+    out, _ = edition
+    for path in _notebooks(out / "book"):
+        original = nbformat.read(BOOK / path.relative_to(out / "book"), as_version=4)
+        student = nbformat.read(path, as_version=4)
+        for cell in student.cells:
+            assert "### BEGIN SOLUTION" not in cell.source and "### END SOLUTION" not in cell.source, path
+            if cell.cell_type == "markdown":
+                assert not _DIRECTIVE.search(cell.source), f"{path}: a solution directive is left"
+        by_id = {c.get("id"): c for c in student.cells}
+        for cell in original.cells:
+            if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
+                continue
+            kept = by_id[cell.get("id")]
+            assert kept.outputs == [] and kept.execution_count is None, f"{path}: outputs of an exercise cell kept"
+            outside, inside, in_block = set(), set(), False
+            for line in cell.source.splitlines():
+                s = line.strip()
+                if s.startswith("### BEGIN SOLUTION"):
+                    in_block = True
+                elif s.startswith("### END SOLUTION"):
+                    in_block = False
+                elif s and not s.startswith("#"):
+                    (inside if in_block else outside).add(s)
+            leaked = {ln.strip() for ln in kept.source.splitlines()} & (inside - outside)
+            assert not leaked, f"{path}: solution lines left in the student edition: {leaked}"
+    for page in (out / "book").rglob("*.md"):
+        assert not _DIRECTIVE.search(page.read_text()), f"{page}: a solution directive is left"
+
+
+def test_every_stub_answers_not_done_yet(edition):
+    out, _ = edition
+    for path in _notebooks(out / "book"):
+        nb = nbformat.read(path, as_version=4)
+        ns = _definitions(nb)
+        stubs = {
+            node.name
+            for cell in nb.cells
+            if cell.cell_type == "code" and 'NotImplementedError("exercise:' in cell.source
+            for node in ast.parse(_code(cell.source)).body
+            if isinstance(node, ast.FunctionDef)
+        }
+        for fn_name, ex_id in _exercise_calls(nb):
+            result = check(ns[fn_name], exercise=ex_id)
+            if fn_name in stubs:
+                assert result.status == "not done yet", f"{path}: {result!r}"
+
+
+def test_every_solution_of_the_book_passes():
+    for path in _notebooks(BOOK):
+        nb = nbformat.read(path, as_version=4)
+        calls = _exercise_calls(nb)
+        if not calls:
+            continue
+        ns = _definitions(nb)
+        for fn_name, ex_id in calls:
+            assert ex_id in EXERCISES, f"{path}: check({fn_name}) names no registered exercise ({ex_id})"
+            assert fn_name in ns, f"{path}: the function {fn_name} passed to check() is not defined by a def"
+            result = check(ns[fn_name], exercise=ex_id)
+            assert result.passed, f"{path.relative_to(ROOT)}: {result!r}"
+
+
+def test_the_stub_count_matches_the_solution_blocks(edition):
+    out, stats = edition
+    for rel, s in stats.items():
+        if not rel.endswith(".ipynb"):
+            continue
+        original = nbformat.read(BOOK / rel, as_version=4)
+        blocks = sum(c.source.count("### BEGIN SOLUTION") for c in original.cells if c.cell_type == "code")
+        assert len(s.stubs) == blocks, rel
+
+
+# ----------------------------------------------------------------- a synthetic notebook
+
+SOLVED = '''from backprop.classroom import check
+
+
+def sigmoid_prime(z):
+    """The derivative of the sigmoid."""
+    ### BEGIN SOLUTION
+    s = 1.0 / (1.0 + np.exp(-z))
+    return s * (1.0 - s)
+    ### END SOLUTION
+
+
+check(sigmoid_prime)'''
+
+MARKDOWN = """## Exercises
+
+:::{exercise}
+:label: ex-demo-1
+What is $f'(0)$?
+:::
+
+:::{solution} ex-demo-1
+:class: dropdown
+One quarter.
+```python
+f = 1 / 4
+```
+:::
+
+```{exercise}
+:label: ex-demo-2
+Why?
+```
+
+(sol-demo-2)=
+````{solution} ex-demo-2
+:class: dropdown
+Because
+```
+s(1-s)
+```
+````
+
+```{solution-start} ex-demo-2
+:class: dropdown
+```
+Gated text.
+```{solution-end}
+```
+
+After the solutions."""
+
+
+def _synthetic_book(root: Path) -> Path:
+    book = root / "book"
+    (book / "part9").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("(part9-demo)=\n# Demo"),
+        nbformat.v4.new_code_cell("import numpy as np"),
+        nbformat.v4.new_code_cell(SOLVED, execution_count=3,
+                                  outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "sigmoid_prime: passed (5 random cases)"}, execution_count=3)]),
+        nbformat.v4.new_code_cell("def net_input(x, W, b):\n    ### BEGIN SOLUTION\n    return x @ W.T + b\n    ### END SOLUTION"),
+        nbformat.v4.new_code_cell("check(net_input)", execution_count=5,
+                                  outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "net_input: passed (5 random cases)"}, execution_count=5)]),
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION\nprint(answer)"),
+        nbformat.v4.new_code_cell("print(1 + 1)", execution_count=7, outputs=[nbformat.v4.new_output("stream", name="stdout", text="2\n")]),
+        nbformat.v4.new_markdown_cell(MARKDOWN),
+        nbformat.v4.new_markdown_cell(":::{solution} ex-demo-1\nOnly a solution.\n:::\n"),
+    ]
+    nbformat.write(nb, book / "part9" / "demo.ipynb")
+    (book / "page.md").write_text("# Page\n\n:::{solution} ex-x\nhidden\n:::\n\nKept.\n")
+    (book / "figure.png").write_bytes(b"\x89PNG fake")
+    return book
+
+
+def test_synthetic_notebook(tmp_path):
+    book = _synthetic_book(tmp_path)
+    out = tmp_path / "edition"
+    stats = mse.write_edition(book, out, root=tmp_path, copy_package=False)
+    s = stats[str(Path("part9") / "demo.ipynb")]
+    assert s.stubs == ["sigmoid_prime", "net_input", f"cell {nbformat.read(book / 'part9' / 'demo.ipynb', 4).cells[5].id}"]
+    assert s.solution_directives == 4
+
+    nb = nbformat.read(out / "book" / "part9" / "demo.ipynb", as_version=4)
+    assert len(nb.cells) == 8, "the markdown cell that held only a solution is dropped"
+    code = nb.cells[2].source
+    assert "1.0 / (1.0 + np.exp(-z))" not in code and "### BEGIN" not in code
+    assert '    # YOUR CODE HERE\n    raise NotImplementedError("exercise: sigmoid_prime")' in code
+    assert '"""The derivative of the sigmoid."""' in code and code.rstrip().endswith("check(sigmoid_prime)")
+    assert nb.cells[2].outputs == [] and nb.cells[2].execution_count is None
+    assert nb.cells[4].outputs == [], "the outputs of a cell that calls check are cleared"
+    assert nb.cells[6].outputs != [] and nb.cells[6].execution_count == 7, "other outputs are kept"
+    assert nb.cells[5].source.startswith('# YOUR CODE HERE\nraise NotImplementedError("exercise: cell ')
+    assert nb.cells[5].source.endswith("print(answer)")
+
+    md = nb.cells[7].source
+    assert "One quarter" not in md and "Because" not in md and "Gated text" not in md and "(sol-demo-2)=" not in md
+    assert ":label: ex-demo-1" in md and ":label: ex-demo-2" in md and md.rstrip().endswith("After the solutions.")
+    assert not _DIRECTIVE.search(md)
+
+    page = (out / "book" / "page.md").read_text()
+    assert "hidden" not in page and "Kept." in page
+    assert (out / "book" / "figure.png").read_bytes() == b"\x89PNG fake"
+
+    ns = _definitions(nb)
+    assert _exercise_calls(nb) == [("sigmoid_prime", "sigmoid_prime"), ("net_input", "net_input")]
+    for fn_name, ex_id in _exercise_calls(nb):
+        assert check(ns[fn_name], exercise=ex_id).status == "not done yet"
+    solved = _definitions(nbformat.read(book / "part9" / "demo.ipynb", as_version=4))
+    for fn_name, ex_id in _exercise_calls(nb):
+        assert check(solved[fn_name], exercise=ex_id).passed
+
+
+def test_an_unclosed_solution_block_is_an_error():
+    with pytest.raises(ValueError, match="without '### END SOLUTION'"):
+        mse.strip_solution_code("def f():\n    ### BEGIN SOLUTION\n    return 1\n")
+
+
+def test_the_output_folder_is_protected(tmp_path):
+    book = _synthetic_book(tmp_path)
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("mine")
+    with pytest.raises(ValueError, match="is not a student edition"):
+        mse.write_edition(book, precious, root=tmp_path, copy_package=False)
+    assert (precious / "keep.txt").read_text() == "mine"
+    with pytest.raises(ValueError, match="must not contain or be inside the book"):
+        mse.write_edition(book, book / "edition", root=tmp_path, copy_package=False)
+    out = tmp_path / "edition"
+    mse.write_edition(book, out, root=tmp_path, copy_package=False)
+    mse.write_edition(book, out, root=tmp_path, copy_package=False)  # an old edition is replaced
+    assert (out / "book" / "part9" / "demo.ipynb").exists()
+
+
+def test_the_command_line(tmp_path, capsys):
+    book = _synthetic_book(tmp_path)
+    code = mse.main(["--book", str(book), "--output", str(tmp_path / "ed"), "--no-package"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Student edition of 1 notebooks written to" in printed
+    assert "3 solution blocks replaced by stubs, 5 solution directives removed" in printed
