@@ -129,7 +129,8 @@ def check(fn, exercise: str | None = None, *, time_limit: float = DEFAULT_TIME_L
 
     cases = ex.draw_cases()
     total = len(cases)
-    first_ok_single = False
+    first_ok_single = False  # a case with N = 1 passed
+    batch_ok = False  # a case with N > 1 passed: a later failure is not about batching
     for i, case in enumerate(cases, start=1):
         with np.errstate(all="ignore"):
             want = ex.reference(*[_copy(a) for a in case.args], **case.kwargs)
@@ -162,8 +163,10 @@ def check(fn, exercise: str | None = None, *, time_limit: float = DEFAULT_TIME_L
         if hint is None:
             if case.n == 1:
                 first_ok_single = True
+            elif case.n:
+                batch_ok = True
             continue
-        if ex.batch and first_ok_single and case.n and case.n > 1:
+        if ex.batch and first_ok_single and not batch_ok and case.n and case.n > 1:
             return CheckResult(
                 name, FAILED,
                 f"right for one sample (N=1) but not for a batch of N={case.n} on {where}: {hint}", total,
