@@ -487,3 +487,51 @@ def test_every_check_call_in_the_book_names_a_registered_exercise():
 def test_the_call_parser_sees_the_forms_used_in_the_book():
     src = "from backprop.classroom import check\n%matplotlib inline\ncheck(sigmoid_prime)\nr = classroom.check(f, exercise='softmax')\n"
     assert _check_calls(src) == [("sigmoid_prime", None), ("f", "softmax")]
+
+
+# ----------------------------------------------------------------- the teachers' page
+
+def _page_examples() -> list[str]:
+    page = (ROOT / "book" / "classroom.md").read_text()
+    block = page.split("```text\n", 1)[1].split("```", 1)[0]
+    return [ln for ln in block.splitlines() if ln.strip()]
+
+
+def test_the_answers_shown_on_the_teachers_page_are_the_checkers():
+    def dense_backward_stub(dout, x, W):
+        raise NotImplementedError("exercise: dense_backward")
+
+    def relu_in_place(dout, z):
+        dout[z <= 0] = 0
+        return dout
+
+    def sigmoid_prime_no_return(z):
+        s = 1 / (1 + np.exp(-z))
+        s * (1 - s)  # noqa: B018
+
+    def softmax_unstable(z):
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    produced = [
+        _run("dense_backward", dense_backward_stub),
+        _run("dense_backward", SOLUTIONS["dense_backward"]),
+        _run("dense_backward", lambda dout, x, W: (dout @ W, x.T @ dout, dout.sum(axis=0))),
+        _run("avg_pool_backward", lambda dout, size: np.kron(dout, np.ones((size, size)))),
+        _run("mse_grad", lambda y_pred, y: 2 * (y_pred - y)),
+        _run("output_delta", lambda output, target: (target - output) * output * (1 - output)),
+        _run("relu_backward", relu_in_place),
+        _run("sigmoid_prime", sigmoid_prime_no_return),
+        _run("softmax", softmax_unstable),
+        _run("conv_output_size", lambda size, kernel, stride=1, padding=0: (size + 2 * padding - kernel) / stride + 1),
+    ]
+    assert [repr(r) for r in produced] == _page_examples()
+
+
+def test_the_teachers_page_lists_every_exercise():
+    page = (ROOT / "book" / "classroom.md").read_text()
+    table = page.split("## The coding exercises, chapter by chapter", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\|[^|]*\| `(\w+)` \|", table, flags=re.M)
+    assert listed == list(EXERCISES)
+    for ex in EXERCISES.values():
+        assert f"{{doc}}`{ex.chapter}`" in table, f"the page has no link to {ex.chapter}"
