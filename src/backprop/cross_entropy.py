@@ -66,8 +66,8 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     Every entry is <= 0; ``np.exp(log_softmax(z))`` is the softmax, exact for logits of +-1000.
     """
     z = as_float_array("z", z, ndim=(1, 2))
-    lse = np.asarray(logsumexp(z))
-    return z - (lse[..., None] if z.ndim == 2 else lse)
+    shifted = z - np.max(z, axis=-1, keepdims=True)  # subtract m first: (z_k - m) - log sum exp(z - m) is exact
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
 
 # --------------------------------------------------------------------------- targets
