@@ -69,5 +69,9 @@ class EpochProgress:
         line = format_epoch_line(epoch, self.epochs, train_loss, train_accuracy, test_accuracy)
         self.lines.append(line)
         if self.enabled:
-            print(line, file=self.file if self.file is not None else sys.stdout, flush=True)
+            # one write and one flush per line: a notebook kernel then sends exactly one
+            # stream message per epoch, so the stored output is split the same way every run
+            out = self.file if self.file is not None else sys.stdout
+            out.write(line + "\n")
+            out.flush()
         return line
