@@ -535,3 +535,28 @@ def test_the_teachers_page_lists_every_exercise():
     assert listed == list(EXERCISES)
     for ex in EXERCISES.values():
         assert f"{{doc}}`{ex.chapter}`" in table, f"the page has no link to {ex.chapter}"
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "setitimer"), reason="no interval timers on this platform")
+def test_an_outer_timer_is_given_back():
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("the alarm is used only on the main thread")
+    previous = signal.signal(signal.SIGALRM, lambda *a: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 60.0)
+        assert _run("sigmoid_prime", SOLUTIONS["sigmoid_prime"]).passed
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0.0 < remaining <= 60.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_broken_package_reference_falls_back_to_the_formula(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("changed API")
+
+    monkeypatch.setattr(backprop, "softmax", broken)
+    assert _run("softmax", SOLUTIONS["softmax"]).passed

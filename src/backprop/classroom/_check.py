@@ -127,6 +127,14 @@ def check(fn, exercise: str | None = None, *, time_limit: float = DEFAULT_TIME_L
     if not isinstance(time_limit, numbers.Real) or not time_limit > 0:
         return CheckResult(name, ERROR, f"time_limit must be a positive number of seconds; got {time_limit!r}")
 
+    try:
+        return _run_cases(fn, ex, float(time_limit))
+    except Exception as exc:  # noqa: BLE001 -- a bug of the checker itself: say so, do not raise
+        return CheckResult(name, ERROR, f"the checker itself failed ({brief_exception(exc)}); please report it")
+
+
+def _run_cases(fn, ex: Exercise, time_limit: float) -> CheckResult:
+    name = ex.id
     cases = ex.draw_cases()
     total = len(cases)
     first_ok_single = False  # a case with N = 1 passed
@@ -136,7 +144,7 @@ def check(fn, exercise: str | None = None, *, time_limit: float = DEFAULT_TIME_L
             want = ex.reference(*[_copy(a) for a in case.args], **case.kwargs)
         originals = tuple(_copy(a) for a in case.args)
         student_case = Case(tuple(_copy(a) for a in case.args), dict(case.kwargs), case.factors, case.n)
-        outcome = call_with_limit(fn, student_case.args, student_case.kwargs, float(time_limit))
+        outcome = call_with_limit(fn, student_case.args, student_case.kwargs, time_limit)
         where = f"case {i} of {total} ({_describe_case(ex, case)})"
         if outcome.timed_out:
             return CheckResult(

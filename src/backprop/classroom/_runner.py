@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import signal
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -57,8 +58,10 @@ def _with_alarm(fn: Callable[..., Any], args: tuple, kwargs: dict, limit: float)
         raise _TimeLimit()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    start = time.monotonic()
+    outer = (0.0, 0.0)
     try:
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        outer = signal.setitimer(signal.ITIMER_REAL, limit)
         try:
             return Outcome(value=_call(fn, args, kwargs))
         finally:
@@ -69,6 +72,8 @@ def _with_alarm(fn: Callable[..., Any], args: tuple, kwargs: dict, limit: float)
         return Outcome(error=exc)
     finally:
         signal.signal(signal.SIGALRM, previous)
+        if outer[0] > 0:  # someone else's timer was running: give it back what is left
+            signal.setitimer(signal.ITIMER_REAL, max(outer[0] - (time.monotonic() - start), 1e-3), outer[1])
 
 
 def _with_thread(fn: Callable[..., Any], args: tuple, kwargs: dict, limit: float) -> Outcome:
