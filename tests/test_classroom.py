@@ -220,6 +220,8 @@ def test_an_exception_is_shown_briefly_with_its_type_and_message():
 def test_a_wrong_signature_names_the_expected_one():
     result = check(lambda z: z, exercise="dense_backward")
     assert "TypeError" in repr(result) and "the signature is dense_backward(dout (N,K), x (N,D), W (K,D))" in repr(result)
+    result = _run("hidden_error", lambda delta_next, W_next: delta_next @ W_next.T)
+    assert "raised ValueError" in repr(result) and "compare with the shapes of the signature hidden_error(" in repr(result)
 
 
 def test_returning_none_says_return_is_missing():
@@ -409,6 +411,8 @@ def test_known_mistakes():
     assert "the bias b is missing" in repr(_run("net_input", lambda x, W, b: x @ W.T))
     assert "the factor f'(Net)" in repr(_run("output_delta", lambda output, target: output - target))
     assert "flipped" in repr(_run("correlate2d_valid", lambda x, k: _correlate_loops(x, k[::-1, ::-1])))
+    full = lambda x, k: _correlate_loops(np.pad(x, ((k.shape[0] - 1,) * 2, (k.shape[1] - 1,) * 2)), k)  # noqa: E731
+    assert "this is the 'full' correlation" in repr(_run("correlate2d_valid", full))
     assert "rotation" in repr(_run("conv2d_input_grad", lambda dout, w: _input_grad_loops(dout, w[:, :, ::-1, ::-1])))
     assert "the biases are missing" in repr(_run("conv_param_count", lambda i, o, k: o * i * k * k))
     r = _run("conv_output_size", lambda size, kernel, stride=1, padding=0: (size + 2 * padding - kernel) / stride + 1)

@@ -17,6 +17,8 @@ __all__ = ["CheckResult", "check", "DEFAULT_TIME_LIMIT"]
 DEFAULT_TIME_LIMIT = 3.0
 """Seconds allowed for one call of the student's function."""
 
+_SHAPE_WORDS = ("matmul", "aligned", "broadcast", "shape", "dimension")
+
 PASSED, FAILED, NOT_DONE, ERROR, UNKNOWN = "passed", "failed", "not done yet", "error", "unknown exercise"
 
 
@@ -156,8 +158,11 @@ def _run_cases(fn, ex: Exercise, time_limit: float) -> CheckResult:
             if isinstance(outcome.error, NotImplementedError):
                 return CheckResult(name, NOT_DONE, "not done yet (replace the raise NotImplementedError line with your code)", total)
             text = f"your function raised {brief_exception(outcome.error)} on {where}"
-            if isinstance(outcome.error, TypeError) and "argument" in str(outcome.error):
+            message = str(outcome.error)
+            if isinstance(outcome.error, TypeError) and "argument" in message:
                 text += f"; the signature is {ex.id}{ex.signature}"
+            elif isinstance(outcome.error, ValueError) and any(w in message for w in _SHAPE_WORDS):
+                text += f"; compare with the shapes of the signature {ex.id}{ex.signature}"
             return CheckResult(name, ERROR, text, total)
         changed = _changed_input(ex, student_case, originals)
         if changed:

@@ -94,6 +94,19 @@ def _type_hint(got: Any, name: str, want: np.ndarray) -> str | None:
     return None
 
 
+def _known_mistake(got: np.ndarray, want: np.ndarray, mistakes: tuple, args: tuple, kwargs: dict | None) -> str | None:
+    """The words of the first known mistake whose result is exactly ``got`` (and not the answer)."""
+    for alt_fn, words in mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                alt = np.asarray(alt_fn(*args, **(kwargs or {})), dtype=float)
+        except Exception:  # noqa: BLE001 -- a mistake that does not apply to this case
+            continue
+        if alt.shape == got.shape and not (alt.shape == want.shape and matches(alt, want)) and matches(got, alt):
+            return words
+    return None
+
+
 def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the result",
                    mistakes: tuple = (), args: tuple = (), kwargs: dict | None = None,
                    nan_hint: str = "") -> str | None:
@@ -109,6 +122,9 @@ def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the r
     if got.dtype.kind != "f":
         return f"{name} has dtype {got.dtype}; a float64 array was expected"
     if got.shape != want.shape:
+        known = _known_mistake(got, want, mistakes, args, kwargs)
+        if known:
+            return known
         hint = _axes_hint(got, want, name)
         if hint:
             return hint
@@ -125,14 +141,9 @@ def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the r
         return f"{msg}: {nan_hint}" if nan_hint else msg + " (an overflow or a division by zero?)"
     if matches(got, want):
         return None
-    for alt_fn, words in mistakes:
-        try:
-            with np.errstate(all="ignore"):
-                alt = np.asarray(alt_fn(*args, **(kwargs or {})), dtype=float)
-        except Exception:  # a mistake that does not apply to this case
-            continue
-        if alt.shape == want.shape and not matches(alt, want) and matches(got, alt):
-            return words
+    known = _known_mistake(got, want, mistakes, args, kwargs)
+    if known:
+        return known
     if got.ndim == 2 and got.shape[0] == got.shape[1] and matches(got, want.T):
         return f"{name} is the transpose of the answer (a .T too many or missing)"
     hint = _factor_hint(got, want, factors)

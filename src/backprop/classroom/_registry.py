@@ -91,6 +91,11 @@ def _correlate_valid(x: np.ndarray, k: np.ndarray) -> np.ndarray:
     return out
 
 
+def _correlate_full(x: np.ndarray, k: np.ndarray) -> np.ndarray:
+    kh, kw = k.shape
+    return _correlate_valid(np.pad(x, ((kh - 1, kh - 1), (kw - 1, kw - 1))), k)
+
+
 def _kernel_grad(x: np.ndarray, dout: np.ndarray) -> np.ndarray:
     hp, wp = dout.shape[2:]
     kh, kw = x.shape[2] - hp + 1, x.shape[3] - wp + 1
@@ -552,6 +557,8 @@ EXERCISES: dict[str, Exercise] = {
             mistakes=(
                 (lambda x, k: _correlate_valid(x, k[::-1, ::-1]),
                  "the kernel is flipped: that is convolution; cross-correlation slides k as it is"),
+                (_correlate_full, "this is the 'full' correlation (zero padding all around); "
+                 "the valid one keeps only the (H-KH+1, W-KW+1) positions where k fits inside x"),
             ),
         ),
         _E(
