@@ -135,7 +135,8 @@ def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
-    """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime), written with the cached output a.
+    """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4),
+    written with the cached output a.
 
     dout and a have the same (any) shape; so does the result.
     """
@@ -180,7 +181,8 @@ def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, 
 
 
 def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime).
+    """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime; seed 002 Table 1, with
+    alpha at z = 0 where the source takes 1).
 
     dout and the cached z have the same (any) shape; so does the result.
     """
@@ -233,6 +235,7 @@ def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dz = s * (ds - sum_k ds_k s_k), row by row (book Eq. eq-part2-softmax-backward).
 
+    Not in the sources (seed 002 Table 1 gives only the Jacobian's diagonal, an erratum).
     This is J^T ds for the Jacobian J of :func:`softmax_jacobian`, computed in O(K)
     per row instead of forming the K x K matrix.  dout (..., K), e.g. (N, K), and the
     cached output s have the same shape; so does dz.

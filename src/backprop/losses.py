@@ -100,7 +100,7 @@ def mse(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> floa
 
 
 def mse_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = 2 (O - T) / N for reduction="mean", 2 (O - T) for "sum". Shape (N, K)."""
+    """dL/dO = 2 (O - T) / N for reduction="mean", 2 (O - T) for "sum" (book Eq. eq-part2-mse-grad). Shape (N, K)."""
     output, target = _pair(output, target)
     return _scale(2.0 * (output - target), reduction)
 
@@ -142,7 +142,8 @@ def msle(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> flo
 
 
 def msle_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = 2 (log(1 + O) - log(1 + T)) / (1 + O), divided by N for "mean". Shape (N, K)."""
+    """dL/dO = 2 (log(1 + O) - log(1 + T)) / (1 + O), divided by N for "mean" (book Eq.
+    eq-part2-msle-grad). Shape (N, K)."""
     output, target = _pair(output, target)
     _log1p_domain("output", output)
     _log1p_domain("target", target)
@@ -297,7 +298,7 @@ def categorical_cross_entropy(output: np.ndarray, target: np.ndarray, reduction:
 
 
 def categorical_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO_nk = -T_nk / O_nk, divided by N for "mean" (book Eq. eq-part2-cce-grad). Shape (N, K).
+    """dL/dO_nk = -T_nk / O_nk, divided by N for "mean" (book Eq. eq-part2-cce). Shape (N, K).
 
     Each O_nk is treated as a free variable; chain with :func:`backprop.softmax_backward`
     to get the gradient with respect to the logits, which is (softmax - T)/N.
