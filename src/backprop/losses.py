@@ -290,7 +290,9 @@ def categorical_cross_entropy(output: np.ndarray, target: np.ndarray, reduction:
 
     output (N, K): predicted class probabilities, e.g. softmax outputs.  target: either
     (N, K) probabilities (one-hot rows) or integer labels (N,) in 0..K-1.  Terms 0 log 0
-    count as 0.  reduction="mean" (default) or "sum" (seed 003's J).
+    count as 0.  reduction="mean" (default) or "sum" (seed 003's J).  The rows of output
+    are not required to sum to 1: each entry is a free variable here, as in a
+    finite-difference check; chain with softmax for the constrained case.
     """
     output, target = _cce_pair(output, target)
     terms = np.where(target > 0, target * np.log(np.where(target > 0, output, 1.0)), 0.0)
