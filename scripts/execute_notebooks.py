@@ -13,6 +13,7 @@ deterministically (the kernel draws random ones).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sys
 import time
@@ -40,12 +41,38 @@ def clean(nb: nbformat.NotebookNode, name: str) -> str:
     if widgets:
         nb.metadata["widgets"] = widgets
     text = nbformat.writes(nb)
-    # Widget model ids are random uuids; renumber them in order of first appearance.
-    mapping: dict[str, str] = {}
-    for found in MODEL_ID.findall(text):
-        if found not in mapping:
-            mapping[found] = hashlib.md5(f"{name}:{len(mapping)}".encode()).hexdigest()
-    return MODEL_ID.sub(lambda m: mapping[m.group(0)], text) if mapping else text
+    mapping = _widget_id_mapping(nb, name)
+    if not mapping:
+        return text
+    renamed = MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+    return nbformat.writes(nbformat.reads(renamed, as_version=4))  # re-sort the state by the new ids
+
+
+def _widget_id_mapping(nb: nbformat.NotebookNode, name: str) -> dict[str, str]:
+    """Map the kernel's random widget model ids to ids that depend only on the widget graph.
+
+    Models are numbered breadth-first: first the views that cell outputs display, in
+    order, then the models each one references (``IPY_MODEL_<id>``) in the order of its
+    key-sorted state. The stored state is keyed by id, so the new ids also fix its order.
+    """
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    if not state:
+        return {}
+    order: list[str] = []
+    queue = [
+        out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+        for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+    ]
+    leftovers = sorted(state, key=lambda k: json.dumps(state[k], sort_keys=True))
+    while queue or leftovers:
+        model_id = queue.pop(0) if queue else leftovers.pop(0)
+        if model_id in order:
+            continue
+        order.append(model_id)
+        queue.extend(MODEL_ID.findall(json.dumps(state.get(model_id, {}), sort_keys=True)))
+    return {old: hashlib.md5(f"{name}:{i}".encode()).hexdigest() for i, old in enumerate(order)}
 
 
 def execute(path: Path) -> None:

@@ -44,3 +44,14 @@ def test_notebook_imports_the_package_without_path_hacks(path):
     source = "\n".join("".join(c["source"]) for c in cells)
     assert "sys.path" not in source, "no sys.path hacks: the package is installed with `pip install -e .`"
     assert re.search(r"^\s*(from|import) backprop", source, re.M), "the notebook does not import the backprop package"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_figure_is_stored_as_an_image(path):
+    """A figure whose output is only `<Figure size ...>` text shows readers nothing (missing %matplotlib inline)."""
+    _, cells = _code_cells(path)
+    for i, c in enumerate(cells):
+        for out in c.get("outputs", []):
+            data = out.get("data", {})
+            if "".join(data.get("text/plain", "")).startswith("<Figure") and "image/png" not in data:
+                pytest.fail(f"code cell {i} shows a figure as text only: run `%matplotlib inline` first")
