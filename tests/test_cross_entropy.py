@@ -172,3 +172,26 @@ def test_softmax_classifier_rejects_wrong_feature_count():
         model.predict(np.zeros((3, 5)))
     with pytest.raises(ValueError, match="layer_sizes needs at least"):
         SoftmaxClassifier((4,))
+
+
+# ----------------------------------------------------------------------------- against the classroom and train()
+def test_package_gradients_pass_the_classroom_checker():
+    from backprop.classroom import check
+
+    assert check(softmax_cross_entropy_backward, exercise="softmax_cross_entropy_backward").passed
+    assert check(sigmoid_bce_backward, exercise="sigmoid_bce_backward").passed
+
+
+def test_weight_decay_in_train_shrinks_the_weights_of_the_classifier():
+    from backprop.training import train
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 4))
+    labels = (x[:, 0] + x[:, 1] > 0).astype(np.int64)
+    norms = {}
+    for wd in (0.0, 0.5):
+        model = SoftmaxClassifier((4, 6, 2), seed=1)
+        start = model.weight_norm()
+        train(model, x, labels, epochs=5, learning_rate=0.1, batch_size=10, seed=0, weight_decay=wd, progress=False)
+        norms[wd] = model.weight_norm()
+    assert norms[0.5] < start < norms[0.0]
