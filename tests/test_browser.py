@@ -1,0 +1,330 @@
+"""Every page of the built book, opened in headless Chromium with the network cut off.
+
+The book (built once per run by the ``built_book`` fixture) is served on 127.0.0.1 by a
+thread running ``http.server``; Playwright drives Debian's Chromium (``/usr/bin/chromium``,
+installed by ``.ci/run``). Every request to another host is blocked, as on a train with no
+network. For every page the test asserts:
+
+* HTTP 200 for the page and for every image, script, stylesheet and font it loads;
+* nothing that the page needs was blocked (only the live-widget manager may be: the first
+  figure of every widget is a plain image);
+* no JavaScript error in the console;
+* every display equation typeset by MathJax (no raw ``$$`` or ``\\[`` left in the text, no
+  MathJax error node, at least as many typeset blocks as display equations);
+* every image loaded (``naturalWidth > 0``), including the first figure of every widget;
+* every internal link resolves: the target file exists and so does its ``#anchor``.
+
+It saves screenshots of a few key pages (one per part) into ``screenshots/`` and prints
+where. Without a browser it skips with the reason, except under CI (``CI=true``), where a
+missing browser fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from bookbuild import ROOT
+from test_book_build import built_book, toc_files  # noqa: F401  (the shared session build)
+
+SCREENSHOTS = Path(os.environ.get("BACKPROP_SCREENSHOTS_DIR", ROOT / "screenshots"))
+# One page per part of _toc.yml; the first is the landing page.
+KEY_PAGES = [
+    "book/intro",
+    "book/notation",
+    "book/part1/forward_pass",
+    "book/part2/cross_entropy",
+    "book/part3/lenet",
+    "book/appendix/errata",
+]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Hosts whose scripts only drive the live widget controls and Thebe: blocking them must not
+# hide anything a reader needs (the widget's first figure is an image in the page).
+NON_ESSENTIAL = (
+    "https://cdnjs.cloudflare.com/ajax/libs/require.js/",
+    "https://cdn.jsdelivr.net/npm/@jupyter-widgets/",
+    "https://unpkg.com/@jupyter-widgets/",
+    "https://unpkg.com/thebe",
+)
+# Text that MathJax leaves behind when it did not run (outside code).
+RAW_TEX = re.compile(r"\$\$|\\\[|\\\]|\\\(|\\begin\{(equation|align|aligned|gather|split)")
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("BACKPROP_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
+                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def skip_or_fail(reason: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason}; under CI the browser test is required (.ci/run installs Debian's chromium)")
+    pytest.skip(f"{reason}; install Chromium (Debian: apt-get install chromium) to run the browser test")
+
+
+# ------------------------------------------------------------------ serving the book
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_book: Path):  # noqa: F811
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail("no Chromium found (looked for /usr/bin/chromium, chromium, chromium-browser)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        try:
+            chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001  (a browser that cannot start is "no browser")
+            skip_or_fail(f"Chromium at {executable} did not start: {exc}")
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+# ------------------------------------------------------------------ link targets, read from the files
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key == "id" or (key == "name" and tag == "a"):
+                self.ids.add(value or "")
+
+
+@functools.lru_cache(maxsize=None)
+def anchors_of(path: Path) -> frozenset[str]:
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return frozenset(parser.ids)
+
+
+def broken_links(hrefs: list[str], base: str, root: Path) -> list[str]:
+    """Internal links (same host) whose file or #anchor does not exist in the build."""
+    broken = []
+    for href in sorted(set(hrefs)):
+        if not href.startswith(base + "/"):
+            continue
+        parts = urlsplit(href)
+        target = root / unquote(parts.path).lstrip("/")
+        if parts.path.endswith("/"):
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{href} (no file {target.relative_to(root)})")
+            continue
+        if parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in anchors_of(target):
+            broken.append(f"{href} (no id '{unquote(parts.fragment)}' in {target.relative_to(root)})")
+    return broken
+
+
+# ------------------------------------------------------------------ what is checked inside the page
+
+PAGE_STATE = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const skip = 'pre, code, script, style, textarea, .highlight, .cell_input, mjx-container, mjx-assistive-mml';
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest(skip)) texts.push(n.textContent);
+  }
+  const images = [...document.images].map(img => ({
+    src: img.currentSrc || img.src, loaded: img.complete && img.naturalWidth > 0, alt: img.alt,
+    visible: img.getClientRects().length > 0}));
+  // Cells with a widget view: their first figure must be an image that loaded.
+  const widgetCells = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+    .map(s => s.closest('.cell') || s.parentElement)
+    .filter((c, i, all) => all.indexOf(c) === i)
+    .map(c => ({id: (c.closest('section') || {}).id || '?',
+                images: [...c.querySelectorAll('.cell_output img')].map(img => img.complete && img.naturalWidth > 0)}));
+  return {
+    mathjax: !!(window.MathJax && MathJax.startup),
+    text: texts.join(' '),
+    displayMath: document.querySelectorAll('div.math').length,
+    typesetDisplay: document.querySelectorAll('mjx-container[display="true"]').length,
+    typesetAll: document.querySelectorAll('mjx-container').length,
+    mathErrors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(e =>
+      e.getAttribute('data-mjx-error') || e.textContent).slice(0, 5),
+    images, widgetCells,
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+  };
+}
+"""
+
+
+def check_page(context, base: str, root: Path, name: str) -> tuple[list[str], dict]:
+    """Open one page; return the list of problems found on it and the page's state."""
+    problems: list[str] = []
+    responses: list[tuple[str, int, str]] = []
+    failed: list[str] = []
+    console_errors: list[str] = []
+    page = context.new_page()
+    page.on("response", lambda r: responses.append((r.url, r.status, r.request.resource_type)))
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("pageerror", lambda e: console_errors.append(f"uncaught: {e}"))
+
+    def on_console(msg):
+        if msg.type == "error":
+            where = (msg.location or {}).get("url", "")
+            if where.startswith(NON_ESSENTIAL) or (
+                msg.text.startswith("Failed to load resource") and not where.startswith(base)):
+                return  # the blocked live-widget manager: reported by the blocked-request check instead
+            console_errors.append(f"{msg.text} [{where}]")
+
+    page.on("console", on_console)
+    url = f"{base}/{name}.html"
+    refresh = re.search(r'<meta http-equiv="refresh" content="\d+;\s*url=([^"]+)"',
+                        (root / f"{name}.html").read_text(encoding="utf-8"), flags=re.I)
+    if refresh:  # a redirect stub (index.html -> the landing page): it must land on a page that exists
+        target = urlsplit(f"{base}/{name}.html")._replace(path="/" + str(
+            Path(name).parent / refresh.group(1)).lstrip("./")).geturl()
+        page.goto(url, wait_until="load", timeout=60_000)
+        page.wait_for_url(re.compile(re.escape(refresh.group(1).lstrip("./")) + "$"), timeout=10_000)
+        if not (root / urlsplit(page.url).path.lstrip("/")).is_file():
+            problems.append(f"redirects to a missing page {page.url} (expected {target})")
+        page.close()
+        return problems, {"typesetAll": 0, "images": [], "widgetCells": [], "links": []}
+    response = page.goto(url, wait_until="load", timeout=60_000)
+    if response is None or response.status != 200:
+        problems.append(f"HTTP {response.status if response else 'no response'} for the page itself")
+    state = page.evaluate(PAGE_STATE)
+    page.wait_for_timeout(100)  # let late console messages arrive
+    for res_url, status, kind in responses:
+        if res_url.startswith(base) and status >= 400:
+            problems.append(f"HTTP {status} for {kind} {res_url[len(base):]}")
+    problems += [f"request failed: {f}" for f in failed if f.startswith(base)]  # off-host ones: see `blocked`
+    problems += [f"JavaScript error: {e}" for e in console_errors]
+    if state["displayMath"] or state["typesetAll"] or "\\(" in state["text"]:
+        if not state["mathjax"]:
+            problems.append("the page has equations but MathJax did not load")
+    raw = sorted(set(m.group(0) for m in RAW_TEX.finditer(state["text"])))
+    if raw:
+        i = RAW_TEX.search(state["text"]).start()
+        problems.append(f"raw TeX left untypeset ({raw}): ...{state['text'][max(0, i - 60):i + 80]!r}...")
+    if state["mathErrors"]:
+        problems.append(f"MathJax errors: {state['mathErrors']}")
+    if state["typesetDisplay"] < state["displayMath"]:
+        problems.append(f"only {state['typesetDisplay']} of {state['displayMath']} display equations typeset")
+    for img in state["images"]:
+        if not img["loaded"]:
+            problems.append(f"image not loaded: {img['src'][len(base):] if img['src'].startswith(base) else img['src']}"
+                            f" (alt {img['alt']!r})")
+    for cell in state["widgetCells"]:
+        if not cell["images"] or not cell["images"][0]:
+            problems.append(f"a widget in section #{cell['id']} shows no first figure")
+    problems += [f"broken link: {b}" for b in broken_links(state["links"], base, root)]
+    page.close()
+    return problems, state
+
+
+def all_pages(root: Path) -> list[str]:
+    """Every HTML page of the build (chapters, front matter, appendices, index, search)."""
+    pages = []
+    for path in sorted(root.rglob("*.html")):
+        rel = path.relative_to(root)
+        if rel.parts[0] in ("_static", "_sources", "_images"):
+            continue
+        pages.append(rel.with_suffix("").as_posix())
+    return pages
+
+
+def test_every_page_in_a_real_browser_offline(built_book: Path, server: str, browser) -> None:  # noqa: F811
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(server + "/"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort("blockedbyclient")
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.route("**/*", route)
+    pages = all_pages(built_book)
+    missing = [f for f in toc_files() if f not in pages]
+    assert not missing, f"pages of _toc.yml missing from the build: {missing}"
+    report: dict[str, list[str]] = {}
+    stats = {"pages": 0, "equations": 0, "images": 0, "widgets": 0, "links": 0}
+    for name in pages:
+        problems, state = check_page(context, server, built_book, name)
+        stats["pages"] += 1
+        stats["equations"] += state["typesetAll"]
+        stats["images"] += len(state["images"])
+        stats["widgets"] += len(state["widgetCells"])
+        stats["links"] += len(state["links"])
+        if problems:
+            report[name] = problems
+    essential = sorted({u for u in blocked if not u.startswith(NON_ESSENTIAL)})
+    context.close()
+    print(f"\nbrowser test: {stats}; blocked off-host requests: {sorted(set(blocked)) or 'none'}")
+    lines = [f"{name}.html:\n    " + "\n    ".join(p[:12]) + (f"\n    ... and {len(p) - 12} more" if len(p) > 12 else "")
+             for name, p in report.items()]
+    assert not report, f"{len(report)} page(s) with problems:\n" + "\n".join(lines)
+    assert not essential, f"pages requested other hosts for something they need (blocked): {essential}"
+    assert stats["equations"] > 0, "no equation was typeset anywhere in the book"
+
+
+def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> None:  # noqa: F811
+    """One screenshot per part (light theme) plus the LeNet page in the dark theme, for a person to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    saved = []
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
+                                      service_workers="block")
+        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
+        for name in KEY_PAGES if scheme == "light" else ["book/part3/lenet", "book/part1/forward_pass"]:
+            if not (built_book / f"{name}.html").exists():
+                continue
+            page = context.new_page()
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+            stem = name.replace("book/", "").replace("/", "_") + ("" if scheme == "light" else "_dark")
+            top = SCREENSHOTS / f"{stem}.png"
+            page.screenshot(path=str(top))
+            saved.append(top)
+            figure = page.locator(".cell_output img").first
+            if figure.count():
+                figure.scroll_into_view_if_needed()
+                shot = SCREENSHOTS / f"{stem}_figure.png"
+                page.screenshot(path=str(shot))
+                saved.append(shot)
+            page.close()
+        context.close()
+    print("\nscreenshots saved:\n  " + "\n  ".join(str(p) for p in saved))
+    assert saved and all(p.stat().st_size > 10_000 for p in saved), "a screenshot is missing or blank"
