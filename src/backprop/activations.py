@@ -138,7 +138,7 @@ def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4),
     written with the cached output a.
 
-    dout and a have the same (any) shape; so does the result.
+    dout and a have the same (any) shape, e.g. (N, D) or (N, F, H, W); so does the result.
     """
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", cache)
@@ -184,7 +184,8 @@ def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime; seed 002 Table 1, with
     alpha at z = 0 where the source takes 1).
 
-    dout and the cached z have the same (any) shape; so does the result.
+    dout and the cached z have the same (any) shape, e.g. (N, D) or (N, F, H, W); so does
+    the result.
     """
     z, alpha = cache
     dout = as_float_array("dout", dout, allow_empty=True)
