@@ -120,8 +120,8 @@ def test_progress_prints_one_deterministic_line_per_epoch(capsys):
     assert outputs[0] == outputs[1]
     lines = outputs[0].splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("epoch 1/3 [######--------------] loss ")
-    assert lines[2].startswith("epoch 3/3 [####################] loss ")
+    assert lines[0].startswith("epoch 1/3 [###-------] loss ")
+    assert lines[2].startswith("epoch 3/3 [##########] loss ")
     assert "test acc" in lines[0] and "\r" not in outputs[0]
     train(MLP((4, 3, 3, 3), seed=0), x, y, epochs=2, learning_rate=1.0, batch_size=4, seed=0, progress=False)
     assert capsys.readouterr().out == ""
@@ -129,15 +129,15 @@ def test_progress_prints_one_deterministic_line_per_epoch(capsys):
 
 def test_format_epoch_line_values():
     assert format_epoch_line(5, 10, 0.123456, 0.5, 0.25) == (
-        "epoch  5/10 [##########----------] loss 0.1235  train acc 0.5000  test acc 0.2500"
+        "epoch  5/10 [#####-----] loss 0.1235  train acc 0.5000  test acc 0.2500"
     )
-    assert format_epoch_line(1, 1, 1.0, 1.0) == "epoch 1/1 [####################] loss 1.0000  train acc 1.0000"
+    assert format_epoch_line(1, 1, 1.0, 1.0) == "epoch 1/1 [##########] loss 1.0000  train acc 1.0000"
     with pytest.raises(ValueError, match="epoch must be between 1 and epochs = 3; got 4"):
         format_epoch_line(4, 3, 0.0, 0.0)
     buf = io.StringIO()
     bar = EpochProgress(2, file=buf)
     bar.update(1, 0.5, 0.75)
-    assert buf.getvalue() == "epoch 1/2 [##########----------] loss 0.5000  train acc 0.7500\n"
+    assert buf.getvalue() == "epoch 1/2 [#####-----] loss 0.5000  train acc 0.7500\n"
     assert bar.lines == [buf.getvalue().rstrip("\n")]
 
 
@@ -222,3 +222,4 @@ def test_plot_history_draws_the_recorded_curves():
     np.testing.assert_array_equal(ax_acc.lines[1].get_ydata(), [0.4, 0.7])
     with pytest.raises(ValueError, match="at least one epoch"):
         plot_history(History())
+

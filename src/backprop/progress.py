@@ -2,12 +2,17 @@
 
 Stored notebook outputs are compared with a fresh execution (nbval, strict), so the
 report prints nothing that varies between runs: no elapsed time, no rates, no
-carriage returns.  It prints one line per epoch, e.g.::
+carriage returns.  It writes one line per epoch, e.g.::
 
-    epoch  3/10 [######--------------] loss 0.1234  train acc 0.9123  test acc 0.9000
+    epoch  3/10 [###-------] loss 0.1234  train acc 0.9123  test acc 0.9000
 
 Numbers are rounded to 4 decimals.  (A tqdm bar would print its elapsed time and
 iteration rate unless told otherwise; a plain line is simpler and always the same.)
+
+The lines go to ``file`` if one is given, else to standard output, with one write and
+one flush per line, so that a notebook kernel sends one stream message per epoch and
+the stored output never depends on timing.  (Updating one display in place would look
+tidier in a notebook, but nbval cannot compare ``update_display_data`` messages.)
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from backprop._validation import check_positive_int
 
 __all__ = ["EpochProgress", "format_epoch_line"]
 
-BAR_WIDTH = 20
+BAR_WIDTH = 10
 
 
 def format_epoch_line(
@@ -51,9 +56,10 @@ def format_epoch_line(
 
 
 class EpochProgress:
-    """Prints :func:`format_epoch_line` after each epoch to ``file`` (default: stdout).
+    """Writes :func:`format_epoch_line` after each epoch to ``file`` (default: stdout).
 
-    ``enabled=False`` prints nothing, so callers need no ``if``.
+    ``enabled=False`` reports nothing, so callers need no ``if``; the lines are kept in
+    ``lines`` either way.
     """
 
     def __init__(self, epochs: int, *, enabled: bool = True, file: TextIO | None = None):
@@ -65,12 +71,11 @@ class EpochProgress:
     def update(
         self, epoch: int, train_loss: float, train_accuracy: float, test_accuracy: float | None = None
     ) -> str:
-        """Format, remember and (if enabled) print the line of ``epoch``; return it."""
+        """Format, remember and (if enabled) report the line of ``epoch``; return it."""
         line = format_epoch_line(epoch, self.epochs, train_loss, train_accuracy, test_accuracy)
         self.lines.append(line)
         if self.enabled:
-            # one write and one flush per line: a notebook kernel then sends exactly one
-            # stream message per epoch, so the stored output is split the same way every run
+            # one write and one flush per line: the split of the output never depends on timing
             out = self.file if self.file is not None else sys.stdout
             out.write(line + "\n")
             out.flush()
