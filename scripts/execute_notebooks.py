@@ -32,6 +32,7 @@ def clean(nb: nbformat.NotebookNode, name: str) -> str:
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEEP_CELL_METADATA}
         if cell.cell_type == "code":
+            cell.outputs = _coalesce_streams(cell.outputs)
             for out in cell.get("outputs", []):
                 out.get("metadata", {}).pop("execution", None)
                 if "transient" in out:
@@ -46,6 +47,18 @@ def clean(nb: nbformat.NotebookNode, name: str) -> str:
         return text
     renamed = MODEL_ID.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
     return nbformat.writes(nbformat.reads(renamed, as_version=4))  # re-sort the state by the new ids
+
+
+def _coalesce_streams(outputs: list) -> list:
+    """Merge consecutive stdout (or stderr) chunks: how a print is split depends on timing."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if out.output_type == "stream" and prev is not None and prev.output_type == "stream" and prev.name == out.name:
+            prev.text += out.text
+        else:
+            merged.append(out)
+    return merged
 
 
 def _widget_id_mapping(nb: nbformat.NotebookNode, name: str) -> dict[str, str]:
