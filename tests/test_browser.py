@@ -164,6 +164,14 @@ async () => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (!n.parentElement.closest(skip)) texts.push(n.textContent);
   }
+  // The live controls: with the widget manager served by the book (scripts/book_html.py),
+  // wait until it has drawn a control next to every widget view (at most 8 s).
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const localManager = !!document.querySelector('script[src*="_static/widgets/"]');
+  const drawn = () => [...views].filter(v => v.parentElement.querySelector('.jupyter-widgets')).length;
+  for (let waited = 0; localManager && drawn() < views.length && waited < 8000; waited += 100) {
+    await new Promise(r => setTimeout(r, 100));
+  }
   const images = [...document.images].map(img => ({
     src: img.currentSrc || img.src, loaded: img.complete && img.naturalWidth > 0, alt: img.alt,
     visible: img.getClientRects().length > 0}));
@@ -183,6 +191,7 @@ async () => {
       e.getAttribute('data-mjx-error') || e.textContent).slice(0, 5),
     images, widgetCells,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    localManager, widgetViews: views.length, widgetsDrawn: drawn(),
   };
 }
 """
@@ -248,6 +257,8 @@ def check_page(context, base: str, root: Path, name: str) -> tuple[list[str], di
     for cell in state["widgetCells"]:
         if not cell["images"] or not cell["images"][0]:
             problems.append(f"a widget in section #{cell['id']} shows no first figure")
+    if state["localManager"] and state["widgetsDrawn"] < state["widgetViews"]:
+        problems.append(f"the local widget manager drew {state['widgetsDrawn']} of {state['widgetViews']} widgets")
     problems += [f"broken link: {b}" for b in broken_links(state["links"], base, root)]
     page.close()
     return problems, state
@@ -328,3 +339,49 @@ def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> Non
         context.close()
     print("\nscreenshots saved:\n  " + "\n  ".join(str(p) for p in saved))
     assert saved and all(p.stat().st_size > 10_000 for p in saved), "a screenshot is missing or blank"
+
+
+def test_search_works_offline(built_book: Path, server: str, browser) -> None:  # noqa: F811
+    """Sphinx's search runs in the page from searchindex.js: no server, no network."""
+    context = browser.new_context(service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
+    page = context.new_page()
+    page.goto(f"{server}/search.html?q=backpropagation", wait_until="load")
+    page.wait_for_selector("#search-results ul.search li", timeout=20_000)
+    hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    context.close()
+    assert len(hits) >= 3, f"searching 'backpropagation' found only {hits}"
+    assert not broken_links(hits, server, built_book), broken_links(hits, server, built_book)
+
+
+def test_pages_open_from_disk_with_no_network(built_book: Path, browser) -> None:  # noqa: F811
+    """A reader who opens the HTML files from disk (file://) sees equations, figures and widgets."""
+    pages = all_pages(built_book)
+    with_widgets = [p for p in pages if "widget-view+json" in (built_book / f"{p}.html").read_text(encoding="utf-8")]
+    with_math = sorted(pages, key=lambda p: -(built_book / f"{p}.html").read_text(encoding="utf-8").count(
+        '<div class="math'))
+    chosen = list(dict.fromkeys(["book/intro"] + with_math[:2] + with_widgets[:1]))
+    context = browser.new_context(service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file://") else r.abort())
+    report = {}
+    for name in chosen:
+        errors: list[str] = []
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and (
+            (m.location or {}).get("url", "").startswith("file://") or "CORS" in m.text) else None)
+        page.goto((built_book / f"{name}.html").as_uri(), wait_until="load")
+        state = page.evaluate(PAGE_STATE)
+        page.close()
+        problems = errors[:5]
+        if state["typesetDisplay"] < state["displayMath"]:
+            problems.append(f"only {state['typesetDisplay']} of {state['displayMath']} display equations typeset")
+        problems += [f"image not loaded: {i['src']}" for i in state["images"] if not i["loaded"]]
+        problems += [f"a widget in #{c['id']} shows no first figure" for c in state["widgetCells"]
+                     if not c["images"] or not c["images"][0]]
+        if state["localManager"] and state["widgetsDrawn"] < state["widgetViews"]:
+            problems.append(f"widget controls drawn: {state['widgetsDrawn']} of {state['widgetViews']}")
+        if problems:
+            report[name] = problems
+    context.close()
+    assert not report, f"pages opened from disk with problems: {report}"
