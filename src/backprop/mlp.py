@@ -11,8 +11,10 @@ backward pass walks the layers in reverse and applies, per layer,
     dO_prev = dNet W                       Eq. A.6 in row form, the next layer's Delta
 
 Parameters are named ``W1, b1, W2, b2, ...``: ``W1`` is the source's W_H1 (M, D), ``W2``
-is W_H2 (N, M), ``W3`` is W_H3 (Z, N).  Shapes: x (N_batch, D), outputs (N_batch, Z),
-one sample per row (the source uses one column vector per sample).
+is W_H2 (N_3, M), ``W3`` is W_H3 (K, N_3), where seed 000 calls the third layer's width N
+and the number of outputs Z.  In the arrays' shapes below N is the batch size (the book's
+notation page) and K the number of outputs: x (N, D), outputs (N, K), one sample per row
+(the source uses one column vector per sample).
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def init_mlp(sizes: Sequence[int], seed: int = 0) -> dict[str, np.ndarray]:
 def mlp_forward(params: dict, x: np.ndarray) -> tuple[np.ndarray, list]:
     """O^1 = x, then O^{l+1} = sigmoid(O^l W_l^T + b_l) for every layer (Eqs. A.2-A.3).
 
-    x (N, D) -> output (N, Z).  Returns ``(output, cache)``; pass the cache to
+    x (N, D) -> output (N, K).  Returns ``(output, cache)``; pass the cache to
     :func:`mlp_backward`.
     """
     n_layers = _n_layers(params)
@@ -102,9 +104,9 @@ def mlp_forward(params: dict, x: np.ndarray) -> tuple[np.ndarray, list]:
 def mlp_backward(dout: np.ndarray, cache: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Back-propagate dL/dO of the output through the whole network (Eqs. A.15-A.20).
 
-    dout (N, Z) is dL/dO^L (e.g. O - T for the summed half squared error, Eq. A.15).
-    Returns ``(dx, grads)``: dx (N, D) and ``grads["W{l}"]`` (out_l, in_l), ``grads["b{l}"]``
-    (out_l,), summed over the N samples (a mean loss puts its 1/N into ``dout``).
+    dout (N, K) is dL/dO^L (e.g. O - T for the summed half squared error, Eq. A.15).
+    Returns ``(dx, grads)``: dx (N, D) and ``grads["W{l}"]`` (D_out, D_in) and ``grads["b{l}"]``
+    (D_out,) of each layer, summed over the N samples (a mean loss puts its 1/N into ``dout``).
     Per layer: dNet = dO * O (1 - O) (A.13, A.16-A.17), dW = dNet^T O_prev (A.18-A.20),
     db = sum_n dNet (the bias gradient), dO_prev = dNet W (A.6).
     """
@@ -122,13 +124,13 @@ def mlp_loss_and_grads(
 ) -> tuple[float, dict[str, np.ndarray]]:
     """Half squared error (Eq. A.1) of the network's output against ``target`` and its gradients.
 
-    x (N, D), target (N, Z) (e.g. one-hot).  ``reduction="sum"`` is seed 000's E summed
+    x (N, D), target (N, K) (e.g. one-hot).  ``reduction="sum"`` is seed 000's E summed
     over the samples; ``"mean"`` divides it (and every gradient) by N.
     """
     out, cache = mlp_forward(params, x)
     target = as_float_array("target", target, ndim=2)
     if target.shape != out.shape:
-        raise ValueError(f"target has shape {target.shape} but the network's output has shape {out.shape} (N, Z)")
+        raise ValueError(f"target has shape {target.shape} but the network's output has shape {out.shape} (N, K)")
     loss = half_squared_error(out, target, reduction)
     _, grads = mlp_backward(half_squared_error_grad(out, target, reduction), cache)
     return loss, grads
@@ -140,7 +142,7 @@ class MLP:
     ``params`` (dict, updated in place by :func:`backprop.training.train`),
     ``loss_and_grads(x, y)`` with integer labels y (N,) (the loss is the half squared error
     against one-hot targets, a mean over N), ``predict(x)`` (the argmax of the outputs) and
-    ``forward(x)`` (the outputs O^L, (N, Z)).
+    ``forward(x)`` (the outputs O^L, (N, K)).
     """
 
     def __init__(self, sizes: Sequence[int], seed: int = 0):

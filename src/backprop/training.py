@@ -95,6 +95,7 @@ def apply_weight_decay(params: Mapping[str, np.ndarray], grads: Mapping[str, np.
     ``loss + weight_decay / 2 * sum over weights of ||W||^2``.
     """
     weight_decay = _check_nonnegative("weight_decay", weight_decay)
+    _check_grads(params, grads)
     return {
         name: (g + weight_decay * params[name]) if (weight_decay and _is_weight(name)) else g
         for name, g in grads.items()
