@@ -12,9 +12,17 @@ from backprop.losses import half_squared_error, half_squared_error_grad
 
 # Part I: the multilayer perceptron and its data (see backprop.mlp, backprop.data)
 from backprop.data import DigitsSplit, load_digits_split, one_hot
-from backprop.mlp import MLP, init_mlp, mlp_backward, mlp_forward, mlp_loss_and_grads
+from backprop.mlp import (
+    MLP,
+    digits_training_curves,
+    init_mlp,
+    mlp_backward,
+    mlp_forward,
+    mlp_loss_and_grads,
+    training_explorer,
+)
 from backprop.progress import EpochProgress, format_epoch_line
-from backprop.training import History, accuracy, apply_weight_decay, check_labels, sgd_step, train
+from backprop.training import History, accuracy, apply_weight_decay, check_labels, plot_history, sgd_step, train
 from backprop.diagrams.network import (
     draw_dense_backward,
     draw_dense_forward,
