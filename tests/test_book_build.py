@@ -137,3 +137,26 @@ def test_book_static_holds_only_our_css() -> None:
     files = [p for p in static.rglob("*") if p.is_file()]
     assert all(p.suffix == ".css" for p in files), f"only custom CSS belongs in book/_static: {files}"
     assert sum(p.stat().st_size for p in files) < 50_000
+
+
+def test_equation_references_show_the_target_number_across_pages(built_book: Path) -> None:
+    """{eq} links print the number their target equation shows, on the same page or another one."""
+    numbers: dict[tuple[Path, str], str] = {}
+    pages = [built_book / f"{name}.html" for name in toc_files()]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for label, number in re.findall(r'id="(equation-[^"]+)">\s*<span class="eqno">\(([^)]*)\)', html):
+            numbers[(page.resolve(), label)] = number
+    checked, across = 0, 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for href, label, shown in re.findall(r'<a class="reference internal" href="([^"#]*)#(equation-[^"]+)">\(([^)<]*)\)</a>',
+                                             html):
+            target = (page.parent / href).resolve() if href else page.resolve()
+            assert (target, label) in numbers, f"{page.name}: a reference to {href}#{label} has no numbered target"
+            assert numbers[(target, label)] == shown, (
+                f"{page.name} shows ({shown}) for {href}#{label}, which is numbered ({numbers[(target, label)]})")
+            checked += 1
+            across += bool(href) and target != page.resolve()
+    assert checked > 0, "no equation reference ({eq}) anywhere in the book"
+    assert across > 0, "no equation is referenced from another page"
