@@ -35,7 +35,7 @@ _COLOURS = {
     "kernel": ("#fcbba1", "#a50f15"),
 }
 _TEXT = "#111111"
-_FONT = 11
+_FONT = 12
 
 
 class LayerShape(NamedTuple):
@@ -239,7 +239,7 @@ def draw_cnn_architecture(*, feature_maps: int = 4, dense_layers: int = 2, class
     x0, x1, top = _vector(ax, x1 + 1.25, yc, 3.6, "flat")
     _text(ax, (x0 + x1) / 2, top + 0.45, "Flatten\n(column vector)")
     flat_right = x1
-    x = x1 + 1.4
+    x = x1 + 1.9
     previous = [(x1 - 0.15, y) for y in np.linspace(yc - 1.5, yc + 1.5, 5)]
     dense_left = x
     for i in range(dense_layers):
@@ -287,7 +287,7 @@ def draw_conv_network(*, kernels: int = 4, dense_width: int = 5, classes: int = 
     x0, x1, top = _vector(ax, x1 + 1.25, yc, 3.8, "flat")
     _text(ax, (x0 + x1) / 2, top + 0.45, "flattened\n$a^{l-1}_i$")
     previous = [(x1 - 0.15, y) for y in np.linspace(yc - 1.6, yc + 1.6, 5)]
-    x = x1 + 1.35
+    x = x1 + 1.6
     n = dense_width + 1  # one slot is the vertical ellipsis
     for name in ("$l$", "$L$"):
         centres = _neurons(ax, x, yc, n, "dense", spacing=0.55, radius=0.17, ellipsis_at=n - 2)
@@ -295,15 +295,15 @@ def draw_conv_network(*, kernels: int = 4, dense_width: int = 5, classes: int = 
         _text(ax, x, yc - (n - 1) * 0.55 / 2 - 0.55, f"layer {name}")
         previous = centres
         if name == "$l$":
-            _text(ax, x + 0.85, yc - (n - 1) * 0.55 / 2 - 0.55, "⋯", size=_FONT + 4)
-            x += 1.7
-    x += 1.5
+            _text(ax, x + 1.1, yc - (n - 1) * 0.55 / 2 - 0.55, "⋯", size=_FONT + 4)
+            x += 2.2
+    x += 2.0
     outputs = _neurons(ax, x, yc, classes, "output", spacing=0.65, radius=0.2)
     _connect(ax, previous, outputs, radius=0.17)
     for i, (xo, yo) in enumerate(outputs):
         _text(ax, xo + 0.4, yo, rf"$\hat y_{i + 1}$", ha="left")
     _text(ax, x + 0.2, yc - (n - 1) * 0.55 / 2 - 0.7, "classification\nlayer $L+1$")
-    _text(ax, x - 1.7, yc + (n - 1) * 0.55 / 2 + 0.7, "fully connected dense layers")
+    _text(ax, x - 3.1, yc + (n - 1) * 0.55 / 2 + 0.7, "fully connected dense layers")
     return _finish(fig, ax, x + 1.2, yc - (n - 1) * 0.55 / 2 - 1.3, max(ktop + 0.8, yc + (n - 1) * 0.55 / 2 + 1.1))
 
 
@@ -333,7 +333,7 @@ def draw_lenet(
         return 0.7 + 2.1 * s.height / largest
 
     x = 0.3
-    gap = 1.9
+    gap = 2.4
     for i, s in enumerate(shapes):
         if s.kind == "input":
             _, x1, top = _image(ax, x, yc, side(s))
@@ -363,6 +363,6 @@ def draw_lenet(
                 "dense": "full",
             }[nxt.kind]
             if nxt.kind != "dense":
-                _arrow(ax, x1 + 0.1, x1 + gap - 0.1, yc, op or None, label_y=yc - 0.6)
+                _arrow(ax, x1 + 0.1, x1 + gap - 0.1, yc, op or None, label_y=yc - 0.62)
         x = x1 + gap
     return _finish(fig, ax, x - gap + 0.8, 0.3, yc + 2.4)
