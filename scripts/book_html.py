@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "node_modules" / ".book-widget-assets"
 # ipywidgets 8 pairs with html-manager 1.x; both exact, so every build serves the same files.
 PACKAGES = {"@jupyter-widgets/html-manager": "1.0.15", "requirejs": "2.3.7"}
-LAYOUT = 2  # bump when the folder layout below changes
+LAYOUT = 3  # bump when the folder layout below changes
 STATIC_SUBDIR = "widgets"
 REQUIRE_JS = f"{STATIC_SUBDIR}/require.js"
 MANAGER_DIR = "@jupyter-widgets/html-manager/dist"  # the AMD module path the manager expects
@@ -61,15 +61,19 @@ def fetch_widget_assets(cache: Path = CACHE) -> Path | None:
     downloads.mkdir(parents=True)
     specs = [f"{name}@{version}" for name, version in PACKAGES.items()]
     try:
-        subprocess.run([npm, "pack", "--silent", "--pack-destination", str(downloads), *specs], cwd=downloads,
-                       check=True, capture_output=True, text=True, timeout=180)
+        # offline, fail fast rather than retry: the CDN fallback is fine for a first build
+        subprocess.run([npm, "pack", "--silent", "--fetch-retries=1", "--fetch-timeout=30000",
+                        "--pack-destination", str(downloads), *specs], cwd=downloads,
+                       check=True, capture_output=True, text=True, timeout=120)
     except (subprocess.SubprocessError, OSError) as exc:
         logger.info(f"[book_html] `npm pack {' '.join(specs)}` failed ({exc}); the widget manager stays on the CDN")
         return None
     with tarfile.open(downloads / _tarball_name("@jupyter-widgets/html-manager", PACKAGES[
             "@jupyter-widgets/html-manager"])) as tar:
+        # embed-amd.js (which holds libembed-amd), its icon fonts and its licence; not the other bundles
         members = [m for m in tar.getmembers()
-                   if m.isfile() and m.name.startswith("package/dist/") and not m.name.endswith(".map")]
+                   if m.isfile() and m.name.startswith("package/dist/") and not m.name.endswith(".map")
+                   and Path(m.name).name not in ("embed.js", "libembed-amd.js")]
         for m in members:
             target = cache / MANAGER_DIR / Path(m.name).name
             target.parent.mkdir(parents=True, exist_ok=True)
