@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import threading
+import warnings
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -59,6 +60,10 @@ NON_ESSENTIAL = (
 RAW_TEX = re.compile(r"\$\$|\\\[|\\\]|\\\(|\\begin\{(equation|align|aligned|gather|split)")
 
 
+class ScreenshotsSaved(UserWarning):
+    """Not a problem: tells where the screenshots of a run are."""
+
+
 def find_chromium() -> str | None:
     for candidate in (os.environ.get("BACKPROP_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
                       shutil.which("chromium-browser"), shutil.which("google-chrome")):
@@ -71,6 +76,15 @@ def skip_or_fail(reason: str):
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason}; under CI the browser test is required (.ci/run installs Debian's chromium)")
     pytest.skip(f"{reason}; install Chromium (Debian: apt-get install chromium) to run the browser test")
+
+
+def test_a_missing_browser_skips_for_a_reader_and_fails_under_ci(monkeypatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI the browser test is required"):
+        skip_or_fail("no Chromium found")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="install Chromium"):
+        skip_or_fail("no Chromium found")
 
 
 # ------------------------------------------------------------------ serving the book
@@ -337,8 +351,12 @@ def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> Non
                 saved.append(shot)
             page.close()
         context.close()
+    index = SCREENSHOTS / "index.txt"
+    index.write_text("\n".join(str(p) for p in saved) + "\n")
     print("\nscreenshots saved:\n  " + "\n  ".join(str(p) for p in saved))
     assert saved and all(p.stat().st_size > 10_000 for p in saved), "a screenshot is missing or blank"
+    # a warning reaches the summary even from an xdist worker, where print() is not shown
+    warnings.warn(ScreenshotsSaved(f"{len(saved)} screenshots of key pages saved in {SCREENSHOTS} (list: {index})"))
 
 
 def test_search_works_offline(built_book: Path, server: str, browser) -> None:  # noqa: F811
