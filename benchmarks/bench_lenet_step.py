@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Time one LeNet training step (forward, backward, SGD update) on a batch of 64 digits.
+
+    .venv/bin/python benchmarks/bench_lenet_step.py [--repeats 20] [--net lenet|net004|both]
+
+A script, not a test: it prints milliseconds per step for float32 and float64 (the median
+over ``--repeats`` steps after two warm-up steps).  If PyTorch is importable it also times
+the same network in torch on the CPU for comparison; torch is never required.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from backprop.lenet import LeNet, Net004
+from backprop.mnist import load_mnist_subset
+from backprop.training import sgd_step
+
+BATCH = 64
+LEARNING_RATE = 0.1
+
+
+def time_numpy(model_cls, dtype, x, y, repeats: int) -> float:
+    model = model_cls(seed=0, dtype=dtype)
+    xb = x.astype(dtype)
+
+    def step() -> None:
+        _, grads = model.loss_and_grads(xb, y)
+        sgd_step(model.params, grads, LEARNING_RATE)
+
+    for _ in range(2):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def time_torch(name: str, dtype_name: str, x, y, repeats: int) -> float | None:
+    try:
+        import torch
+    except ImportError:
+        return None
+    dtype = {"float32": torch.float32, "float64": torch.float64}[dtype_name]
+    torch.manual_seed(0)
+    nn = torch.nn
+    if name == "LeNet":
+        net = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Sigmoid(), nn.AvgPool2d(2), nn.Conv2d(6, 12, 5), nn.Sigmoid(),
+                            nn.AvgPool2d(2), nn.Flatten(), nn.Linear(192, 10), nn.Sigmoid())
+        loss_fn = lambda out, t: 0.5 * ((out - nn.functional.one_hot(t, 10).to(out.dtype)) ** 2).sum() / len(t)  # noqa: E731
+    else:
+        net = nn.Sequential(nn.Conv2d(1, 4, 5), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(4, 6, 5), nn.Tanh(),
+                            nn.AvgPool2d(2), nn.Flatten(), nn.Linear(96, 50), nn.Tanh(), nn.Linear(50, 10))
+        loss_fn = nn.functional.cross_entropy
+    net = net.to(dtype)
+    opt = torch.optim.SGD(net.parameters(), lr=LEARNING_RATE)
+    xt, yt = torch.from_numpy(x).to(dtype), torch.from_numpy(y)
+
+    def step() -> None:
+        opt.zero_grad()
+        loss_fn(net(xt), yt).backward()
+        opt.step()
+
+    for _ in range(2):
+        step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--net", choices=["lenet", "net004", "both"], default="both")
+    args = parser.parse_args()
+    x, y, _, _ = load_mnist_subset(n_train=BATCH, n_test=1000)
+    nets = {"lenet": [("LeNet", LeNet)], "net004": [("Net004", Net004)]}
+    chosen = nets["lenet"] + nets["net004"] if args.net == "both" else nets[args.net]
+    print(f"one training step (forward + backward + SGD update), batch {BATCH}, median of {args.repeats}")
+    for name, cls in chosen:
+        for dtype in (np.float32, np.float64):
+            ms = time_numpy(cls, dtype, x, y, args.repeats)
+            line = f"{name:7s} {np.dtype(dtype).name:8s} backprop (numpy) {ms:8.2f} ms/step"
+            ref = time_torch(name, np.dtype(dtype).name, x, y, args.repeats)
+            if ref is not None:
+                line += f"   torch {ref:8.2f} ms/step   ratio {ms / ref:5.1f}x"
+            print(line, flush=True)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print("(torch is not installed: no comparison; it is optional)")
+
+
+if __name__ == "__main__":
+    main()
