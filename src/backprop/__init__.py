@@ -91,6 +91,15 @@ from backprop.conv import (
     conv_output_size,
 )
 from backprop.correlation import convolve2d, correlate2d, correlate2d_naive, rot180
+from backprop.lenet import (
+    LeNet,
+    Net004,
+    conv_fans,
+    conv_param_count,
+    dense_param_count,
+    glorot_bound,
+    table_a1_bound,
+)
 from backprop.mnist import load_idx, load_mnist_idx, load_mnist_subset
 from backprop.pooling import (
     avg_pool2d_backward,
