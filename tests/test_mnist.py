@@ -96,3 +96,32 @@ def test_idx_bad_files(tmp_path):
     _write_idx(named, np.arange(5), compress=True)
     with pytest.raises(ValueError, match=r"d53e105ee54ea40749a09fcbcd1e9432 was expected"):
         load_idx(named)
+
+
+def test_shift_images_moves_pixels_and_fills_zeros():
+    from backprop.mnist import shift_images
+
+    x = np.arange(16.0).reshape(1, 1, 4, 4)
+    np.testing.assert_array_equal(shift_images(x, 1, -1)[0, 0], [[0, 0, 0, 0], [1, 2, 3, 0], [5, 6, 7, 0], [9, 10, 11, 0]])
+    np.testing.assert_array_equal(shift_images(x, 0, 0), x)
+    np.testing.assert_array_equal(shift_images(shift_images(x, -2, 1), 2, -1)[0, 0, 2:, :3], x[0, 0, 2:, :3])
+    with pytest.raises(ValueError, match=r"dy must be an integer with \|dy\| < 4"):
+        shift_images(x, 4, 0)
+
+
+def test_augment_with_shifts():
+    from backprop.mnist import augment_with_shifts, shift_images
+
+    x = np.random.default_rng(0).random((6, 1, 28, 28))
+    y = np.arange(6)
+    xa, ya = augment_with_shifts(x, y, copies=2, max_shift=1, seed=3)
+    assert xa.shape == (18, 1, 28, 28)
+    np.testing.assert_array_equal(ya, np.tile(y, 3))
+    np.testing.assert_array_equal(xa[:6], x)
+    for i in range(6, 18):  # every copy is its original moved by some (dy, dx) in [-1, 1]^2
+        src = x[i % 6 : i % 6 + 1]
+        assert any(np.array_equal(xa[i : i + 1], shift_images(src, dy, dx)) for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+    again = augment_with_shifts(x, y, copies=2, max_shift=1, seed=3)[0]
+    np.testing.assert_array_equal(xa, again)
+    with pytest.raises(ValueError, match=r"y has shape \(5,\) but x holds 6 images"):
+        augment_with_shifts(x, y[:5])

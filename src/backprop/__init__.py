@@ -100,7 +100,7 @@ from backprop.lenet import (
     glorot_bound,
     table_a1_bound,
 )
-from backprop.mnist import load_idx, load_mnist_idx, load_mnist_subset
+from backprop.mnist import augment_with_shifts, load_idx, load_mnist_idx, load_mnist_subset, shift_images
 from backprop.pooling import (
     avg_pool2d_backward,
     avg_pool2d_backward_naive,

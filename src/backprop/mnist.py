@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop._validation import check_positive_int
+from backprop._validation import as_float_array, check_positive_int
 
-__all__ = ["load_mnist_subset", "load_idx", "load_mnist_idx", "MNIST_MD5"]
+__all__ = ["load_mnist_subset", "shift_images", "augment_with_shifts", "load_idx", "load_mnist_idx", "MNIST_MD5"]
 
 #: MD5 of the four gzipped IDX files as distributed (the checksums torchvision checks too).
 MNIST_MD5 = {
@@ -63,6 +63,52 @@ def load_mnist_subset(
         if missing:
             raise ValueError(f"the {name} split has no digit of class(es) {missing}; use a larger split or another seed")
     return _images(X[train], dtype), y[train].astype(np.int64), _images(X[test], dtype), y[test].astype(np.int64)
+
+
+def shift_images(x: np.ndarray, dy: int, dx: int) -> np.ndarray:
+    """Move every image of x (N, C, H, W) by dy rows down and dx columns right, filling with 0.
+
+    Pixels pushed over the border are lost (no wrap-around); |dy| < H and |dx| < W.
+    """
+    x = as_float_array("x", x, ndim=4)
+    H, W = x.shape[2:]
+    for name, d, size in (("dy", dy, H), ("dx", dx, W)):
+        if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or abs(d) >= size:
+            raise ValueError(f"{name} must be an integer with |{name}| < {size} for maps of shape {x.shape[2:]}; got {d!r}")
+    out = np.zeros_like(x)
+    out[:, :, max(dy, 0) : H + min(dy, 0), max(dx, 0) : W + min(dx, 0)] = x[:, :, max(-dy, 0) : H - max(dy, 0), max(-dx, 0) : W - max(dx, 0)]
+    return out
+
+
+def augment_with_shifts(
+    x: np.ndarray, y: np.ndarray, copies: int = 1, max_shift: int = 2, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """x and ``copies`` shifted copies of it, each image moved by a random (dy, dx) in
+    [-max_shift, max_shift]^2 drawn from ``np.random.default_rng(seed)``; labels repeated.
+
+    Returns (x_aug (N * (copies + 1), C, H, W), y_aug (N * (copies + 1),)), originals first.
+    A digit moved by a pixel or two is the same digit, so the copies are new training
+    examples for free: they teach the network the small-shift invariance that 4,000
+    digits alone do not pin down.
+    """
+    x = as_float_array("x", x, ndim=4)
+    y = np.asarray(y)
+    if y.shape != (x.shape[0],):
+        raise ValueError(f"y has shape {y.shape} but x holds {x.shape[0]} images; one label per image was expected")
+    copies = check_positive_int("copies", copies)
+    max_shift = check_positive_int("max_shift", max_shift)
+    rng = np.random.default_rng(seed)
+    parts = [x]
+    for _ in range(copies):
+        moves = rng.integers(-max_shift, max_shift + 1, size=(x.shape[0], 2))
+        copy = np.empty_like(x)
+        for dy in range(-max_shift, max_shift + 1):  # one vectorized shift per (dy, dx) pair, not per image
+            for dx in range(-max_shift, max_shift + 1):
+                sel = (moves[:, 0] == dy) & (moves[:, 1] == dx)
+                if sel.any():
+                    copy[sel] = shift_images(x[sel], dy, dx)
+        parts.append(copy)
+    return np.concatenate(parts), np.tile(y, copies + 1)
 
 
 def _md5(path: Path) -> str:
