@@ -125,7 +125,7 @@ def test_bad_inputs_name_the_argument():
     z = np.zeros((2, 3))
     with pytest.raises(ValueError, match=r"target must hold class labels in 0\.\.2"):
         softmax_cross_entropy(z, np.array([0, 3]))
-    with pytest.raises(ValueError, match="target has 3 labels but logits has 2 rows"):
+    with pytest.raises(ValueError, match="target has 3 labels but logits has 2 samples"):
         softmax_cross_entropy_backward(z, np.array([0, 1, 2]))
     with pytest.raises(ValueError, match="row 1 sums to 0.5"):
         softmax_cross_entropy(z, np.array([[1.0, 0, 0], [0.5, 0, 0]]))

@@ -16,6 +16,7 @@ __all__ = [
     "check_same_shape",
     "check_positive_int",
     "check_choice",
+    "check_labels",
 ]
 
 
@@ -105,3 +106,32 @@ def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
     return value  # type: ignore[return-value]
+
+
+def check_labels(
+    name: str, labels: object, n_samples: int | None = None, n_classes: int | None = None, samples_of: str = "x"
+) -> np.ndarray:
+    """Return ``labels`` as a 1-D int64 array, or raise an error that names ``name``.
+
+    Labels are class indices 0, 1, ..., ``n_classes - 1`` (one per sample, shape (N,));
+    ``samples_of`` names the array whose N they must match (in the message).
+    """
+    if isinstance(labels, (list, tuple)):
+        labels = np.asarray(labels)
+    if not isinstance(labels, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array of integer class labels; got a {type(labels).__name__}")
+    if labels.dtype.kind not in "iu":
+        hint = " (one-hot targets? pass labels.argmax(axis=1))" if labels.ndim == 2 else ""
+        raise TypeError(f"{name} must hold integer class labels; got dtype {labels.dtype}{hint}")
+    if labels.ndim != 1:
+        raise ValueError(f"{name} must be 1-D with one class label per sample (N,); got shape {labels.shape}")
+    if labels.size == 0:
+        raise ValueError(f"{name} is empty; an empty batch has no loss and no gradient")
+    if n_samples is not None and labels.shape[0] != n_samples:
+        raise ValueError(f"{name} has {labels.shape[0]} labels but {samples_of} has {n_samples} samples (N); they must match")
+    low, high = int(labels.min()), int(labels.max())
+    if low < 0 or (n_classes is not None and high >= n_classes):
+        rng = f"0..{n_classes - 1}" if n_classes is not None else ">= 0"
+        bad = low if low < 0 else high
+        raise ValueError(f"{name} must hold class labels in {rng}; got {bad}")
+    return labels.astype(np.int64, copy=False)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_positive_int, check_same_shape
+from backprop._validation import as_float_array, check_choice, check_labels, check_positive_int, check_same_shape
 from backprop.activations import relu_backward, relu_forward
 from backprop.dense import dense_backward, dense_forward
 
@@ -71,25 +71,6 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- targets
-def _check_labels(name: str, labels: object, n_classes: int, n_samples: int | None = None) -> np.ndarray:
-    if isinstance(labels, (list, tuple)):
-        labels = np.asarray(labels)
-    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "iu":
-        got = f"dtype {labels.dtype}" if isinstance(labels, np.ndarray) else f"a {type(labels).__name__}"
-        raise TypeError(f"{name} must be an integer array of class labels (N,); got {got}")
-    if labels.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, one class label per sample (N,); got shape {labels.shape}")
-    if labels.size == 0:
-        raise ValueError(f"{name} is empty; an empty batch has no loss and no gradient")
-    if n_samples is not None and labels.shape[0] != n_samples:
-        raise ValueError(f"{name} has {labels.shape[0]} labels but logits has {n_samples} rows (N); they must match")
-    low, high = int(labels.min()), int(labels.max())
-    if low < 0 or high >= n_classes:
-        bad = low if low < 0 else high
-        raise ValueError(f"{name} must hold class labels in 0..{n_classes - 1} (K = {n_classes}); got {bad}")
-    return labels
-
-
 def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.ndarray]:
     """Validate (N, K) logits and turn labels (N,) or probability rows (N, K) into (N, K) floats."""
     logits = as_float_array("logits", logits, ndim=2)
@@ -97,7 +78,7 @@ def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.
     if isinstance(target, (list, tuple)):
         target = np.asarray(target)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        labels = _check_labels("target", target, k, n_samples=n)
+        labels = check_labels("target", target, n_samples=n, n_classes=k, samples_of="logits")
         t = np.zeros((n, k))
         t[np.arange(n), labels] = 1.0
         return logits, t
@@ -190,7 +171,7 @@ def naive_softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> float
     Do not train with it; use :func:`softmax_cross_entropy`.
     """
     logits = as_float_array("logits", logits, ndim=2)
-    labels = _check_labels("labels", labels, logits.shape[1], n_samples=logits.shape[0])
+    labels = check_labels("labels", labels, n_samples=logits.shape[0], n_classes=logits.shape[1], samples_of="logits")
     e = np.exp(logits)
     p = e / e.sum(axis=1, keepdims=True)
     return float(-np.mean(np.log(p[np.arange(logits.shape[0]), labels])))

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._validation import as_float_array, check_labels, check_positive_int
 from backprop.progress import EpochProgress
 
 __all__ = ["History", "train", "accuracy", "apply_weight_decay", "sgd_step", "check_labels", "plot_history"]
@@ -48,32 +48,6 @@ class History:
     def epochs(self) -> int:
         """How many epochs were recorded."""
         return len(self.train_loss)
-
-
-def check_labels(name: str, labels: object, n_samples: int | None = None, n_classes: int | None = None) -> np.ndarray:
-    """Return ``labels`` as a 1-D int64 array, or raise an error that names ``name``.
-
-    Labels are class indices 0, 1, ..., ``n_classes - 1`` (one per sample, shape (N,)).
-    """
-    if isinstance(labels, (list, tuple)):
-        labels = np.asarray(labels)
-    if not isinstance(labels, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array of integer class labels; got a {type(labels).__name__}")
-    if labels.dtype.kind not in "iu":
-        hint = " (one-hot targets? pass labels.argmax(axis=1))" if labels.ndim == 2 else ""
-        raise TypeError(f"{name} must hold integer class labels; got dtype {labels.dtype}{hint}")
-    if labels.ndim != 1:
-        raise ValueError(f"{name} must be 1-D with one class label per sample (N,); got shape {labels.shape}")
-    if labels.size == 0:
-        raise ValueError(f"{name} is empty; an empty batch has no loss and no gradient")
-    if n_samples is not None and labels.shape[0] != n_samples:
-        raise ValueError(f"{name} has {labels.shape[0]} labels but x has {n_samples} samples; they must match")
-    low, high = int(labels.min()), int(labels.max())
-    if low < 0 or (n_classes is not None and high >= n_classes):
-        rng = f"0..{n_classes - 1}" if n_classes is not None else ">= 0"
-        bad = low if low < 0 else high
-        raise ValueError(f"{name} must hold class labels in {rng}; got {bad}")
-    return labels.astype(np.int64, copy=False)
 
 
 def accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
