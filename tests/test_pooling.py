@@ -177,3 +177,10 @@ def test_bad_dout(kind):
         bwd(np.zeros((2, 3, 4, 4)), cache)
     with pytest.raises(ValueError, match=r"dout has shape"):
         bwd_naive(np.zeros((2, 3, 2, 3)), cache)
+
+
+def test_output_size_bad_input():
+    with pytest.raises(ValueError, match=r"larger than the input \(size_in=3\)"):
+        pool_output_size(3, 4, 1)
+    with pytest.raises(ValueError, match=r"stride must be an integer >= 1; got 0"):
+        pool_output_size(8, 2, 0)

@@ -47,7 +47,15 @@ __all__ = [
 
 
 def pool_output_size(size_in: int, size: int, stride: int) -> int:
-    """Number of windows along one axis: floor((size_in - size) / stride) + 1."""
+    """Number of windows along one axis: floor((size_in - size) / stride) + 1 (book Eq. eq-part3-pool-size).
+
+    Raises ``ValueError`` when the window is larger than the input (no window fits).
+    """
+    size_in = check_positive_int("size_in", size_in)
+    size = check_positive_int("size", size)
+    stride = check_positive_int("stride", stride)
+    if size > size_in:
+        raise ValueError(f"the pooling window (size={size}) is larger than the input (size_in={size_in}); no window fits")
     return (size_in - size) // stride + 1
 
 
