@@ -101,6 +101,7 @@ from backprop.lenet import (
     table_a1_bound,
 )
 from backprop.mnist import augment_with_shifts, load_idx, load_mnist_idx, load_mnist_subset, shift_images
+from backprop.pooling_explorer import draw_pooling_routes, pooling_explorer, pooling_routes
 from backprop.pooling import (
     avg_pool2d_backward,
     avg_pool2d_backward_naive,
