@@ -178,13 +178,13 @@ def _connect(ax, left, right, *, radius=0.15, colour="#9e9e9e"):
             ax.plot([x0 + radius, x1 - radius], [y0, y1], color=colour, lw=0.5, zorder=0)
 
 
-def _arrow(ax, x0, x1, y, label=None, *, label_y=None):
+def _arrow(ax, x0, x1, y, label=None, *, label_y=None, size=_FONT - 1):
     ax.add_patch(
         FancyArrowPatch((x0, y), (x1, y), arrowstyle="-|>", mutation_scale=14, color="#424242", lw=1.3, shrinkA=0,
                         shrinkB=0)
     )
     if label:
-        _text(ax, (x0 + x1) / 2, y + 0.28 if label_y is None else label_y, label, size=_FONT - 1)
+        _text(ax, (x0 + x1) / 2, y + 0.28 if label_y is None else label_y, label, size=size)
 
 
 def _digit(size: int = 28) -> np.ndarray:
@@ -326,14 +326,14 @@ def draw_lenet(
                                 pool_size=pool_size, num_classes=num_classes)
     n_blocks = len(shapes)
     fig, ax = _canvas(10.0, 3.8, 21.5, 8.2)
-    yc = 3.6
+    yc = 4.2
     largest = max(s.height for s in shapes)
 
     def side(s: LayerShape) -> float:
-        return 0.7 + 2.1 * s.height / largest
+        return 1.0 + 3.0 * s.height / largest
 
-    x = 0.3
-    gap = 2.4
+    caption_y = yc - side(shapes[0]) / 2 - 0.8
+    x, gap, tops = 0.3, 2.0, []
     for i, s in enumerate(shapes):
         if s.kind == "input":
             _, x1, top = _image(ax, x, yc, side(s))
@@ -342,18 +342,20 @@ def draw_lenet(
             _, x1, top = _maps(ax, x, yc, side(s), s.channels, s.kind, step=0.11 if s.kind == "conv" else 0.09)
             caption = f"{s.name}\n{'convolution' if s.kind == 'conv' else 'avg pooling'}"
         elif s.kind == "flat":
-            _, x1, top = _vector(ax, x, yc, 3.4, "flat", cells=16)
+            _, x1, top = _vector(ax, x, yc, 3.9, "flat", cells=16)
             caption = "flatten"
         else:
-            centres = _neurons(ax, x + 0.2, yc, min(s.channels, 10), "output", spacing=0.34, radius=0.14)
-            _connect(ax, [(x - gap + 0.2, y) for y in np.linspace(yc - 1.5, yc + 1.5, 6)], centres, radius=0.14)
+            shown = min(s.channels, 10)
+            centres = _neurons(ax, x + 0.2, yc, shown, "output", spacing=0.43, radius=0.17)
+            _connect(ax, [(x - gap + 0.2, y) for y in np.linspace(yc - 1.8, yc + 1.8, 6)], centres, radius=0.17)
             if s.channels <= 10:
                 for d, (xo, yo) in enumerate(centres):
-                    _text(ax, xo + 0.3, yo, str(d), size=_FONT - 3, ha="left")
-            x1, top = x + 0.4, yc + (min(s.channels, 10) - 1) * 0.34 / 2 + 0.15
+                    _text(ax, xo + 0.3, yo, str(d), size=_FONT - 2, ha="left")
+            x1, top = x + 0.4, yc + (shown - 1) * 0.43 / 2 + 0.17
             caption = f"{s.name}\noutput"
         _text(ax, (x + x1) / 2, top + 0.45, s.label, size=_FONT + 1, weight="bold")
-        _text(ax, (x + x1) / 2, 0.85, caption, size=_FONT - 1)
+        _text(ax, (x + x1) / 2, caption_y, caption, size=_FONT - 1)
+        tops.append(top)
         if i + 1 < n_blocks:
             nxt = shapes[i + 1]
             op = {
@@ -363,6 +365,6 @@ def draw_lenet(
                 "dense": "full",
             }[nxt.kind]
             if nxt.kind != "dense":
-                _arrow(ax, x1 + 0.1, x1 + gap - 0.1, yc, op or None, label_y=yc - 0.62)
+                _arrow(ax, x1 + 0.1, x1 + gap - 0.1, yc, op or None, label_y=yc - 0.62, size=_FONT - 2)
         x = x1 + gap
-    return _finish(fig, ax, x - gap + 0.8, 0.3, yc + 2.4)
+    return _finish(fig, ax, x - gap + 0.9, caption_y - 0.7, max(tops) + 0.9)
