@@ -10,6 +10,7 @@ from backprop import (
     half_squared_error,
     half_squared_error_grad,
     numerical_gradient,
+    numerical_jacobian,
     relative_error,
     sigmoid,
     sigmoid_backward,
@@ -146,3 +147,14 @@ def test_sigmoid_backward_rejects_shape_mismatch():
     _, cache = sigmoid_forward(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="dout has shape"):
         sigmoid_backward(np.zeros((3, 2)), cache)
+
+
+def test_numerical_jacobian_of_a_linear_map_is_its_matrix():
+    rng = np.random.default_rng(11)
+    A, x = rng.normal(size=(3, 4)), rng.normal(size=4)
+    x_before = x.copy()
+    J = numerical_jacobian(lambda v: A @ v + np.sin(v).sum(), x)
+    np.testing.assert_allclose(J, A + np.cos(x)[None, :], rtol=1e-8, atol=1e-9)
+    np.testing.assert_array_equal(x, x_before)  # the point is not changed
+    with pytest.raises(ValueError, match="x must be 1-D"):
+        numerical_jacobian(lambda v: v, np.ones((2, 2)))

@@ -7,7 +7,7 @@ Shapes use the letters defined on the book's notation page (N, D, C, H, W, F, KH
 
 from backprop.activations import sigmoid, sigmoid_backward, sigmoid_forward, sigmoid_prime
 from backprop.dense import dense_backward, dense_forward
-from backprop.gradcheck import assert_gradients_close, numerical_gradient, relative_error
+from backprop.gradcheck import assert_gradients_close, numerical_gradient, numerical_jacobian, relative_error
 from backprop.losses import half_squared_error, half_squared_error_grad
 
 # Part I: the multilayer perceptron and its data (see backprop.mlp, backprop.data)

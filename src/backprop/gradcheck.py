@@ -16,7 +16,7 @@ import numpy as np
 
 from backprop._validation import as_float_array
 
-__all__ = ["numerical_gradient", "relative_error", "assert_gradients_close"]
+__all__ = ["numerical_gradient", "numerical_jacobian", "relative_error", "assert_gradients_close"]
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -42,6 +42,18 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
         flat_x[i] = old
         flat_g[i] = (f_plus - f_minus) / (2.0 * h)
     return grad
+
+
+def numerical_jacobian(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Centered-difference Jacobian of the vector function ``f`` at the 1-D point ``x``.
+
+    ``J[i, j] = d f(x)_i / d x_j``: one row per output of ``f`` (shape (M,)), one column
+    per entry of ``x`` (shape (D,)), so the result has shape (M, D).  ``x`` is not changed.
+    """
+    x = as_float_array("x", x, ndim=1)
+    point = x.astype(np.float64, copy=True) if x.dtype == np.float64 else x.copy()
+    n_out = np.asarray(f(point.copy())).reshape(-1).shape[0]
+    return np.stack([numerical_gradient(lambda v, i=i: float(np.asarray(f(v)).reshape(-1)[i]), point, h) for i in range(n_out)])
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
