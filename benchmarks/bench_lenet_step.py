@@ -24,14 +24,8 @@ BATCH = 64
 LEARNING_RATE = 0.1
 
 
-def time_numpy(model_cls, dtype, x, y, repeats: int) -> float:
-    model = model_cls(seed=0, dtype=dtype)
-    xb = x.astype(dtype)
-
-    def step() -> None:
-        _, grads = model.loss_and_grads(xb, y)
-        sgd_step(model.params, grads, LEARNING_RATE)
-
+def median_ms(step, repeats: int) -> float:
+    """Median wall time of ``step()`` in milliseconds over ``repeats`` calls, after two warm-up calls."""
     for _ in range(2):
         step()
     times = []
@@ -40,6 +34,17 @@ def time_numpy(model_cls, dtype, x, y, repeats: int) -> float:
         step()
         times.append(time.perf_counter() - start)
     return 1000 * statistics.median(times)
+
+
+def time_numpy(model_cls, dtype, x, y, repeats: int) -> float:
+    model = model_cls(seed=0, dtype=dtype)
+    xb = x.astype(dtype)
+
+    def step() -> None:
+        _, grads = model.loss_and_grads(xb, y)
+        sgd_step(model.params, grads, LEARNING_RATE)
+
+    return median_ms(step, repeats)
 
 
 def time_torch(name: str, dtype_name: str, x, y, repeats: int) -> float | None:
@@ -67,14 +72,7 @@ def time_torch(name: str, dtype_name: str, x, y, repeats: int) -> float | None:
         loss_fn(net(xt), yt).backward()
         opt.step()
 
-    for _ in range(2):
-        step()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
+    return median_ms(step, repeats)
 
 
 def main() -> None:
