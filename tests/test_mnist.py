@@ -51,6 +51,8 @@ def test_disjoint_and_deterministic():
 def test_float32():
     x_train, _, x_test, _ = load_mnist_subset(n_train=50, n_test=20, dtype=np.float32)
     assert x_train.dtype == np.float32 and x_train.shape == (50, 1, 28, 28) and x_test.shape == (20, 1, 28, 28)
+    x64 = load_mnist_subset(n_train=50, n_test=20)[0]  # the same digits, only the dtype differs
+    np.testing.assert_array_equal(x_train, x64.astype(np.float32))
 
 
 def test_bad_arguments():
