@@ -6,6 +6,9 @@
     python3 scripts/dev.py outputs   re-execute notebooks, store clean outputs
     python3 scripts/dev.py student   write the student edition (solutions removed)
     python3 scripts/dev.py lab       open the notebooks in JupyterLab
+    python3 scripts/dev.py set-repository [URL]
+                                     set the public GitHub URL (launch buttons, Colab setup
+                                     cells); without URL, the clone's `origin`
 
 Everything is installed into ``.venv/`` at the top of the repository (created on first
 use, refreshed whenever ``requirements.txt`` changes), so the system Python is untouched.
@@ -53,11 +56,18 @@ def build_book() -> int:
     code = run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going")
     if code == 0:
         print(f"\nThe book is built. Open {ROOT / '_build' / 'html' / 'index.html'} in a browser.")
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import repository
+
+        if repository.config_url() == repository.PLACEHOLDER:
+            print("Note: _config.yml's repository.url is still the placeholder, so the repository, issues,\n"
+                  "Binder and Colab buttons point nowhere. Set it once the book has a public home:\n"
+                  "    python3 scripts/dev.py set-repository https://github.com/OWNER/REPO")
     return code
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"book", "test", "outputs", "student", "lab"}:
+    if not argv or argv[0] not in {"book", "test", "outputs", "student", "lab", "set-repository"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
@@ -69,6 +79,8 @@ def main(argv: list[str]) -> int:
         return run(PYTHON, "-m", "pytest", *workers, *rest)
     if command == "outputs":
         return run(PYTHON, "scripts/execute_notebooks.py", *rest)
+    if command == "set-repository":
+        return run(PYTHON, "scripts/repository.py", *rest)
     if command == "student":
         return run(PYTHON, "scripts/make_student_edition.py", *rest)
     return run(BIN / "jupyter", "lab", "book/", *rest)

@@ -105,10 +105,13 @@ def test_launch_buttons_and_downloads_on_every_notebook_page(built_book: Path) -
         downloads = [h for h in hrefs if h.endswith(f"_sources/{name}.ipynb")]
         assert downloads, f"{name}: no .ipynb download"
         assert (page.parent / downloads[0]).resolve().is_file(), f"{name}: the .ipynb download is a dead link"
+        # the Colab setup cell is in the download (Colab runs it) but not on the page (readers skip it)
+        assert "google.colab" in (page.parent / downloads[0]).resolve().read_text(encoding="utf-8")
+        assert "google.colab" not in page.read_text(encoding="utf-8"), f"{name}: the Colab setup cell is shown"
 
 
 def test_repository_url_is_set_in_one_place() -> None:
-    """The placeholder URL lives in _config.yml's repository.url only (the lead decides it)."""
+    """_config.yml names the URL once; notebooks copy it (tests/test_repository.py checks that)."""
     url = CONFIG["repository"]["url"]
     assert url.startswith("https://github.com/")
     text = (ROOT / "_config.yml").read_text()

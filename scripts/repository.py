@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""The book's public repository URL: one value in ``_config.yml``, copied into every notebook.
+
+``_config.yml``'s ``repository.url`` feeds the repository and issues buttons and the Binder
+and Colab launch buttons. Colab opens a chapter straight from GitHub with none of the
+book's package installed, so every notebook starts with a *Colab setup cell* (cell id
+``colab-setup``, tag ``remove-cell`` so the HTML book does not show it) that installs the
+package from that same URL when, and only when, it runs on Colab::
+
+    python3 scripts/dev.py set-repository https://github.com/OWNER/REPO
+    python3 scripts/dev.py set-repository      # the URL of `git remote get-url origin`
+
+rewrites both places at once (the test suite fails when they disagree). Until someone runs it,
+the URL is the placeholder below and the launch buttons point nowhere; ``dev.py book``
+says so after every build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = "https://github.com/REPLACE-ME-OWNER/backprop-book"
+SETUP_CELL_ID = "colab-setup"
+SETUP_CELL_TAGS = ["remove-cell"]
+_CONFIG_URL_LINE = re.compile(r'^(  url: )"([^"]*)"$', re.M)  # under `repository:` in _config.yml
+_GITHUB = re.compile(r"^(?:https://github\.com/|git@github\.com:|ssh://git@github\.com/)"
+                     r"(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/(?P<repo>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
+
+
+def normalize_github_url(url: str) -> str:
+    """``https://github.com/OWNER/REPO`` for any https or ssh spelling of a GitHub repository.
+
+    The launch buttons (Binder's ``gh/`` provider, Colab's ``github/`` path) only know GitHub.
+    """
+    match = _GITHUB.match(url.strip())
+    if match is None:
+        raise ValueError(f"url: expected a GitHub repository such as https://github.com/OWNER/REPO "
+                         f"(or git@github.com:OWNER/REPO.git), got {url!r}")
+    return f"https://github.com/{match['owner']}/{match['repo']}"
+
+
+def setup_cell_source(url: str) -> str:
+    """The source of the Colab setup cell that installs the package from ``url``."""
+    url = normalize_github_url(url)
+    return (
+        "# On Colab only: install the book's package from its repository. Anywhere else this cell\n"
+        "# does nothing (locally, `python3 scripts/dev.py lab` has installed everything).\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install --quiet "backprop[book] @ git+{url}"'
+    )
+
+
+def config_url(root: Path = ROOT) -> str:
+    """``repository.url`` as written in ``_config.yml``."""
+    matches = _CONFIG_URL_LINE.findall((root / "_config.yml").read_text(encoding="utf-8"))
+    if len(matches) != 1:
+        raise ValueError(f"_config.yml: expected one `  url: \"...\"` line under `repository:`, found {len(matches)}")
+    return matches[0][1]
+
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    return sorted(p for p in (root / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def setup_cell(nb: dict) -> dict | None:
+    """The notebook's Colab setup cell (looked up by its id), or None."""
+    return next((c for c in nb["cells"] if c.get("id") == SETUP_CELL_ID), None)
+
+
+def new_setup_cell(url: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "id": SETUP_CELL_ID,
+            "metadata": {"tags": list(SETUP_CELL_TAGS)}, "outputs": [],
+            "source": setup_cell_source(url).splitlines(keepends=True)}
+
+
+def _write_notebook(path: Path, nb: dict, old_text: str) -> None:
+    # nbformat's own layout (and the file's final newline, or not), so only the changed lines differ
+    import nbformat
+
+    text = nbformat.writes(nbformat.from_dict(nb))
+    path.write_text(text + ("\n" if old_text.endswith("\n") else ""), encoding="utf-8")
+
+
+def set_repository(url: str, root: Path = ROOT) -> list[Path]:
+    """Write ``url`` into ``_config.yml`` and every notebook's setup cell; return the files changed."""
+    url = normalize_github_url(url)
+    changed = []
+    config = root / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    config_url(root)  # exactly one url line, or a clear error
+    new_text = _CONFIG_URL_LINE.sub(lambda m: f'{m[1]}"{url}"', text)
+    if new_text != text:
+        config.write_text(new_text, encoding="utf-8")
+        changed.append(config)
+    for path in notebooks(root):
+        old_text = path.read_text(encoding="utf-8")
+        nb = json.loads(old_text)
+        cell = setup_cell(nb)
+        if cell is None:
+            raise ValueError(f"{path.relative_to(root)}: no Colab setup cell (id {SETUP_CELL_ID!r}); "
+                             "every notebook starts with one, see scripts/repository.py")
+        source = setup_cell_source(url).splitlines(keepends=True)
+        if cell["source"] != source:
+            cell["source"] = source
+            _write_notebook(path, nb, old_text)
+            changed.append(path)
+    return changed
+
+
+def origin_url(root: Path = ROOT) -> str:
+    """The URL of the clone's ``origin`` remote."""
+    try:
+        out = subprocess.run(["git", "remote", "get-url", "origin"], cwd=root, check=True,
+                             capture_output=True, text=True)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        raise ValueError("url: none given and this clone has no `origin` remote; "
+                         "pass it: python3 scripts/dev.py set-repository https://github.com/OWNER/REPO") from exc
+    return out.stdout.strip()
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) > 1 or (argv and argv[0].startswith("-")):
+        print(__doc__)
+        return 2
+    try:
+        url = normalize_github_url(argv[0] if argv else origin_url())
+        changed = set_repository(url)
+    except ValueError as exc:
+        print(f"set-repository: {exc}", file=sys.stderr)
+        return 2
+    print(f"repository URL: {url}")
+    print(f"{len(changed)} files changed" + "".join(f"\n  {p.relative_to(ROOT)}" for p in changed))
+    if changed:
+        print("Commit them; the launch buttons follow on the next build.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
