@@ -80,25 +80,23 @@ def new_setup_cell(url: str) -> dict:
             "source": setup_cell_source(url).splitlines(keepends=True)}
 
 
-def _write_notebook(path: Path, nb: dict, old_text: str) -> None:
-    # nbformat's own layout (and the file's final newline, or not), so only the changed lines differ
-    import nbformat
-
-    text = nbformat.writes(nbformat.from_dict(nb))
-    path.write_text(text + ("\n" if old_text.endswith("\n") else ""), encoding="utf-8")
+def _notebook_text(nb: dict, old_text: str) -> str:
+    # nbformat's own layout (json, sorted keys, indent 1) without needing nbformat, and the file's
+    # final newline (or not), so that only the lines of the setup cell differ
+    return json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + ("\n" if old_text.endswith("\n") else "")
 
 
 def set_repository(url: str, root: Path = ROOT) -> list[Path]:
-    """Write ``url`` into ``_config.yml`` and every notebook's setup cell; return the files changed."""
+    """Write ``url`` into ``_config.yml`` and every notebook's setup cell; return the files changed.
+
+    Every file is checked before any is written, so a refusal leaves the tree as it was.
+    """
     url = normalize_github_url(url)
-    changed = []
+    config_url(root)  # exactly one url line, or a clear error
     config = root / "_config.yml"
     text = config.read_text(encoding="utf-8")
-    config_url(root)  # exactly one url line, or a clear error
-    new_text = _CONFIG_URL_LINE.sub(lambda m: f'{m[1]}"{url}"', text)
-    if new_text != text:
-        config.write_text(new_text, encoding="utf-8")
-        changed.append(config)
+    new_texts = {config: _CONFIG_URL_LINE.sub(lambda m: f'{m[1]}"{url}"', text)} if config_url(root) != url else {}
+    source = setup_cell_source(url).splitlines(keepends=True)
     for path in notebooks(root):
         old_text = path.read_text(encoding="utf-8")
         nb = json.loads(old_text)
@@ -106,12 +104,12 @@ def set_repository(url: str, root: Path = ROOT) -> list[Path]:
         if cell is None:
             raise ValueError(f"{path.relative_to(root)}: no Colab setup cell (id {SETUP_CELL_ID!r}); "
                              "every notebook starts with one, see scripts/repository.py")
-        source = setup_cell_source(url).splitlines(keepends=True)
         if cell["source"] != source:
             cell["source"] = source
-            _write_notebook(path, nb, old_text)
-            changed.append(path)
-    return changed
+            new_texts[path] = _notebook_text(nb, old_text)
+    for path, new_text in new_texts.items():
+        path.write_text(new_text, encoding="utf-8")
+    return list(new_texts)
 
 
 def origin_url(root: Path = ROOT) -> str:

@@ -114,12 +114,11 @@ def book_copy(tmp_path):
 
 
 def test_set_repository_rewrites_the_config_and_every_setup_cell_and_nothing_else(book_copy):
-    new = "https://github.com/ada/backprop-book"
     old = repository.config_url(book_copy)
-    assert old != new
+    new = next(u for u in ("https://github.com/ada/backprop-book", "https://github.com/grace/backprop-book") if u != old)
     before = {p: p.read_text(encoding="utf-8") for p in [book_copy / "_config.yml", *repository.notebooks(book_copy)]}
 
-    changed = repository.set_repository("git@github.com:ada/backprop-book.git", root=book_copy)
+    changed = repository.set_repository(new.replace("https://github.com/", "git@github.com:") + ".git", root=book_copy)
 
     assert set(changed) == set(before)
     assert repository.config_url(book_copy) == new
@@ -135,5 +134,7 @@ def test_set_repository_refuses_a_notebook_without_setup_cell(book_copy):
     nb = json.loads(path.read_text(encoding="utf-8"))
     nb["cells"] = [c for c in nb["cells"] if c.get("id") != repository.SETUP_CELL_ID]
     path.write_text(json.dumps(nb))
+    before = {p: p.read_text(encoding="utf-8") for p in [book_copy / "_config.yml", *repository.notebooks(book_copy)]}
     with pytest.raises(ValueError, match=re.escape(path.name) + ".*no Colab setup cell"):
         repository.set_repository("https://github.com/ada/backprop-book", root=book_copy)
+    assert all(p.read_text(encoding="utf-8") == text for p, text in before.items()), "a refusal changed files"
