@@ -138,3 +138,18 @@ def test_set_repository_refuses_a_notebook_without_setup_cell(book_copy):
     with pytest.raises(ValueError, match=re.escape(path.name) + ".*no Colab setup cell"):
         repository.set_repository("https://github.com/ada/backprop-book", root=book_copy)
     assert all(p.read_text(encoding="utf-8") == text for p, text in before.items()), "a refusal changed files"
+
+
+def test_the_publish_workflow_builds_with_the_readme_command_and_checks_the_url():
+    """.github/workflows/publish-book.yml: the README's build, the URL check, _build/html to Pages."""
+    yaml = pytest.importorskip("yaml")
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "publish-book.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    build = next(r for r in runs if "scripts/dev.py book" in r)
+    assert build.strip() in readme, "the workflow and the README build the book differently"
+    check = next(i for i, r in enumerate(runs) if "scripts/repository.py" in r)
+    assert check < runs.index(build) and "git diff --exit-code" in runs[check]
+    uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert [s["with"]["path"] for s in uploads] == ["_build/html"]
