@@ -135,8 +135,12 @@ def test_bad_inputs_name_the_argument():
         softmax_cross_entropy(np.zeros(3), np.array([0]))
     with pytest.raises(ValueError, match="logits contains 1 NaN"):
         sigmoid_bce(np.array([[np.nan, 0.0]]), np.zeros((1, 2)))
-    with pytest.raises(ValueError, match=r"y must hold binary targets.*\[0, 1\]"):
+    with pytest.raises(ValueError, match=r"y must hold binary targets.*\[0, 1\]; got 2 at index \(0, 0\)"):
         sigmoid_bce_backward(z, np.full((2, 3), 2.0))
+    with pytest.raises(ValueError, match=r"target must hold probabilities in \[0, 1\].*got -0.5 at index \(1, 2\)"):
+        softmax_cross_entropy(z, np.array([[1.0, 0.0, 0.0], [0.5, 1.0, -0.5]]))
+    with pytest.raises(ValueError, match=r"target of shape \(2,\) holds floats: pass integer class labels"):
+        softmax_cross_entropy_backward(z, np.array([0.0, 1.0]))
     with pytest.raises(ValueError, match="reduction must be one of"):
         sigmoid_bce(z, np.zeros((2, 3)), reduction="avg")
     with pytest.raises(TypeError, match="y must hold real floating-point numbers"):

@@ -152,6 +152,15 @@ def test_bad_inputs_raise():
         categorical_cross_entropy(o, np.array([0, 1]))
     with pytest.raises(ValueError, match="NaN or infinite"):
         binary_cross_entropy(np.full((1, 1), np.nan), np.ones((1, 1)))
+    with pytest.raises(ValueError, match=r"target of shape \(4,\) holds floats: pass integer class labels .*astype\(int\)"):
+        categorical_cross_entropy(o, np.array([0.0, 2.0, 1.0, 2.0]))
+
+
+def test_categorical_cross_entropy_takes_a_list_of_labels():
+    o, _ = _data(0)
+    labels = [0, 2, 1, 2]
+    assert categorical_cross_entropy(o, labels) == categorical_cross_entropy(o, np.array(labels))
+    np.testing.assert_array_equal(categorical_cross_entropy_grad(o, labels), categorical_cross_entropy_grad(o, np.array(labels)))
 
 
 def test_abs_losses_subgradient_at_zero():

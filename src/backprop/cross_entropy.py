@@ -82,10 +82,20 @@ def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.
         t = np.zeros((n, k))
         t[np.arange(n), labels] = 1.0
         return logits, t
+    if isinstance(target, np.ndarray) and target.dtype.kind == "f" and target.ndim == 1:
+        raise ValueError(
+            f"target of shape {target.shape} holds floats: pass integer class labels (N,) = ({n},) "
+            f"(convert them with .astype(int)) or one-hot rows (N, K) = ({n}, {k})"
+        )
     t = as_float_array("target", target, ndim=2)
     check_same_shape("logits", logits, "target", t)
-    if np.any(t < 0) or np.any(t > 1):
-        raise ValueError("target must hold probabilities in [0, 1] (one-hot rows), or be integer class labels (N,)")
+    bad = (t < 0) | (t > 1)
+    if np.any(bad):
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            "target must hold probabilities in [0, 1] (one-hot rows), or be integer class labels (N,); "
+            f"got {t[where]:g} at index {where}"
+        )
     sums = t.sum(axis=1)
     if not np.allclose(sums, 1.0, rtol=0, atol=1e-9):
         bad = int(np.argmax(np.abs(sums - 1.0)))
@@ -130,8 +140,10 @@ def _logits_and_binary(logits: object, y: object) -> tuple[np.ndarray, np.ndarra
     logits = as_float_array("logits", logits, ndim=2)
     y = as_float_array("y", y, ndim=2)
     check_same_shape("logits", logits, "y", y)
-    if np.any(y < 0) or np.any(y > 1):
-        raise ValueError("y must hold binary targets (probabilities) in [0, 1]")
+    bad = (y < 0) | (y > 1)
+    if np.any(bad):
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"y must hold binary targets (probabilities) in [0, 1]; got {y[where]:g} at index {where}")
     return logits, y
 
 

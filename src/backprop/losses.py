@@ -258,6 +258,13 @@ def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
     output = as_float_array("output", output, ndim=2)
     _probabilities("output", output)
     n, k = output.shape
+    if isinstance(target, (list, tuple)):
+        target = np.asarray(target)
+    if isinstance(target, np.ndarray) and target.dtype.kind == "f" and target.ndim == 1:
+        raise ValueError(
+            f"target of shape {target.shape} holds floats: pass integer class labels (N,) = ({n},) "
+            f"(convert them with .astype(int)) or one-hot rows (N, K) = ({n}, {k})"
+        )
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
         if target.shape != (n,):
             raise ValueError(
