@@ -55,8 +55,10 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0) -> DigitsSplit:
         raise TypeError(f"test_size must be a float between 0 and 1; got {test_size!r} ({type(test_size).__name__})")
     if not 0.0 < float(test_size) < 1.0:
         raise ValueError(f"test_size must be strictly between 0 and 1 (a share of the samples); got {test_size}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise TypeError(f"seed must be an integer >= 0; got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer >= 0; got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {seed}")
     digits = load_digits()
     x = digits.data.astype(np.float64) / 16.0
     y = digits.target.astype(np.int64)

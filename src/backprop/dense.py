@@ -17,8 +17,9 @@ __all__ = ["dense_forward", "dense_backward"]
 
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """Net = x W^T + b (book Eq. A.3, one row per sample).
+    """Net = x W^T + b (book Eq. eq-part1-net-row: seed 000's A.3, one row per sample).
 
+    x (N, D_in), W (D_out, D_in), b (D_out,) -> out (N, D_out).
     Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`dense_backward`.
     """
     x = as_float_array("x", x, ndim=2)
@@ -27,10 +28,10 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
     if x.shape[1] != n_in:
         hint = ""
         if x.shape[1] == n_out and n_out != n_in:
-            hint = f"; W has shape (D_out, D_in) = {W.shape}: did you pass W transposed?"
+            hint = f"; did you pass W transposed? (W.T, of shape {W.T.shape}, would fit x)"
         raise ValueError(
-            f"x has {x.shape[1]} features per sample (shape {x.shape}) but W expects D_in = {n_in} "
-            f"(W has shape {W.shape}, i.e. (D_out, D_in)){hint}"
+            f"x has {x.shape[1]} features per sample (shape {x.shape}) but W has shape {W.shape}, "
+            f"read as (D_out, D_in), so it expects D_in = {n_in}{hint}"
         )
     b = as_float_array("b", b, shape=(n_out,))
     out = x @ W.T + b
@@ -40,10 +41,11 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
 def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`dense_forward`.
 
-    Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` (the row form of
-    W^T [Delta E * f']), and Eqs. (A.11)-(A.14) for the weights, ``dW = dout^T x``
-    ("error at the rear end times input at the front end", summed over the batch),
-    and the bias gradient that seed 000 never writes out, ``db = sum_n dout[n]``.
+    Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` (eq-part1-backprop-rows,
+    the row form of W^T [Delta E * f']), and Eqs. (A.11)-(A.14) for the weights,
+    ``dW = dout^T x`` (eq-part1-update-batch: "error at the rear end times input at the
+    front end", summed over the batch), and the bias gradient that seed 000 never writes
+    out, ``db = sum_n dout[n]`` (eq-part1-update-bias-grad).
 
     dout (N, D_out) -> dx (N, D_in), dW (D_out, D_in), db (D_out,).
     The sums run over the batch: if the loss is a mean over N, ``dout`` already
