@@ -43,3 +43,11 @@ def test_explorer_bad_inputs():
         activation_explorer_data("tanh", 9)
     with pytest.raises(TypeError, match="unknown control"):
         make_activation_explorer().update(beta=1.0)
+    with pytest.raises(ValueError, match=r"alpha \(the slope for z < 0\) must be a finite number >= 0; got -0.5"):
+        activation_explorer_data("relu", 0.0, alpha=-0.5)
+    with pytest.raises(TypeError, match=r"alpha \(the slope for z < 0\) must be a real number; got 'x'"):
+        activation_explorer_data("sigmoid", 0.0, alpha="x")
+    with pytest.raises(ValueError, match="points must be at least 2"):
+        activation_explorer_data("tanh", 0.0, points=1)
+    with pytest.raises(TypeError, match="points must be an integer >= 1; got 1.5"):
+        activation_explorer_data("tanh", 0.0, points=1.5)

@@ -15,7 +15,9 @@ from typing import Callable
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop._validation import check_positive_int
 from backprop.activations import (
+    _check_alpha,
     leaky_relu,
     leaky_relu_prime,
     relu,
@@ -51,13 +53,17 @@ def activation_explorer_data(function: str = "sigmoid", z0: float = 0.5, alpha: 
 
     Returns a dict with ``z`` (points,), ``f``, ``fprime``, ``tangent`` (same shape),
     and the scalars ``z0``, ``f0`` = f(z0), ``slope`` = f'(z0), ``name`` and ``alpha``
-    (used by leaky ReLU only).  Raises ``ValueError`` for an unknown function name or a
-    z0 outside [-4, 4].
+    (used by leaky ReLU only).  Raises ``ValueError`` for an unknown function name, a
+    z0 outside [-4, 4], an alpha < 0 or fewer than 2 points (``TypeError`` for a
+    non-number alpha or a non-integer count of points).
     """
     if function not in ACTIVATIONS:
         raise ValueError(f"function must be one of {', '.join(repr(k) for k in ACTIVATIONS)}; got {function!r}")
     if isinstance(z0, bool) or not isinstance(z0, numbers.Real) or not Z_RANGE[0] <= z0 <= Z_RANGE[1]:
         raise ValueError(f"z0 must be a number in [{Z_RANGE[0]:g}, {Z_RANGE[1]:g}]; got {z0!r}")
+    alpha = _check_alpha(alpha)
+    if check_positive_int("points", points) < 2:
+        raise ValueError(f"points must be at least 2 (the curves need two ends); got {points}")
     f, fprime = ACTIVATIONS[function]
     extra = (alpha,) if function == "leaky_relu" else ()
     z = np.linspace(Z_RANGE[0], Z_RANGE[1], points)
