@@ -57,7 +57,9 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    """f'(z) = f(z) (1 - f(z)) (book Eq. A.13), written with the output O = f(z)."""
+    """f'(z) = f(z) (1 - f(z)) (book Eqs. A.13 and eq-part2-sigmoid-prime; seed 002 Eq. 3.36, seed 003
+    section 4; seed 002 Table 1 squares the second factor, an erratum).  Same (any) shape as z.
+    """
     s = sigmoid(z)
     return s * (1.0 - s)
 

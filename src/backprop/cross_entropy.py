@@ -64,6 +64,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax(z)_k = z_k - logsumexp(z), row by row: z (K,) or (N, K) -> same shape.
 
     Every entry is <= 0; ``np.exp(log_softmax(z))`` is the softmax, exact for logits of +-1000.
+    Book Eq. eq-part2-ce-ce-logits (log s_k = z_k - log sum_j exp(z_j)).
     """
     z = as_float_array("z", z, ndim=(1, 2))
     shifted = z - np.max(z, axis=-1, keepdims=True)  # subtract m first: (z_k - m) - log sum exp(z - m) is exact
@@ -116,7 +117,8 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str
     """L = -sum_n sum_k t_nk log softmax(z_n)_k, divided by N when reduction="mean" (the default).
 
     logits (N, K); target: integer labels (N,) or one-hot / probability rows (N, K).
-    Computed through :func:`log_softmax`, so logits of +-1000 give the exact loss.
+    Computed through :func:`log_softmax` (book Eq. eq-part2-ce-ce-logits), so logits of +-1000
+    give the exact loss.
     """
     logits, t = _logits_and_targets(logits, target)
     scale = _scale(reduction, logits.shape[0])
@@ -151,7 +153,8 @@ def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> f
     """L = -sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))], divided by N for "mean".
 
     logits, y (N, K).  Each term is written as softplus(z) - y z =
-    max(z, 0) - y z + log(1 + exp(-|z|)), which is exact for logits of +-1000.
+    max(z, 0) - y z + log(1 + exp(-|z|)) (book Eq. eq-part2-ce-bce-logits; seed 002 Eqs. 2.14
+    and 3.23), which is exact for logits of +-1000.
     """
     logits, y = _logits_and_binary(logits, y)
     scale = _scale(reduction, logits.shape[0])

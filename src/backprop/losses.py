@@ -116,7 +116,7 @@ def l2(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> float:
 
 
 def l2_grad(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> np.ndarray:
-    """dL/dO = 2 (O - T) (reduction "sum"), divided by N for "mean". Shape (N, K)."""
+    """dL/dO = 2 (O - T) (reduction "sum"), divided by N for "mean" (book Eq. eq-part2-l2). Shape (N, K)."""
     return mse_grad(output, target, reduction)
 
 
@@ -161,7 +161,7 @@ def l1(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> float:
 
 
 def l1_grad(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> np.ndarray:
-    """dL/dO = sign(O - T), divided by N for "mean". Shape (N, K).
+    """dL/dO = sign(O - T), divided by N for "mean" (book Eq. eq-part2-mae). Shape (N, K).
 
     Where O == T, |.| has no derivative; we return 0, a valid subgradient (any value in
     [-1, 1] is).
@@ -176,7 +176,7 @@ def mae(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> floa
 
 
 def mae_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = sign(O - T) / N for "mean" (0 where O == T, a subgradient). Shape (N, K)."""
+    """dL/dO = sign(O - T) / N for "mean" (0 where O == T, a subgradient; book Eq. eq-part2-mae). Shape (N, K)."""
     return l1_grad(output, target, reduction)
 
 
@@ -200,7 +200,7 @@ def mape(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> flo
 
 
 def mape_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = 100 sign(O - T) / |T|, divided by N for "mean" (0 where O == T). Shape (N, K)."""
+    """dL/dO = 100 sign(O - T) / |T|, divided by N for "mean" (0 where O == T; book Eq. eq-part2-mape). Shape (N, K)."""
     output, target = _pair(output, target)
     _nonzero_target(target)
     return _scale(100.0 * np.sign(output - target) / np.abs(target), reduction)
