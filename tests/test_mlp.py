@@ -141,3 +141,14 @@ def test_bad_sizes(sizes, error, match):
 def test_bad_params():
     with pytest.raises(TypeError, match="params must be a dict with keys W1, b1"):
         mlp_forward({"W": np.ones((2, 2))}, np.ones((1, 2)))
+
+
+def test_a_transposed_hidden_weight_matrix_is_named_with_the_shape_that_fits():
+    params = init_mlp((4, 5, 3), seed=0)
+    params["W2"] = params["W2"].T.copy()  # (5, 3) instead of (D_out, D_in) = (3, 5)
+    with pytest.raises(
+        ValueError,
+        match=r"x has 5 features .* W has shape \(5, 3\), read as \(D_out, D_in\), so it expects D_in = 3; "
+        r"did you pass W transposed\? \(W\.T, of shape \(3, 5\), would fit x\)",
+    ):
+        mlp_forward(params, np.ones((2, 4)))
