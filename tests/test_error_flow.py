@@ -87,3 +87,7 @@ def test_bad_networks_name_the_argument():
         loss_from_layer(x, 4, target, weights, biases)
     with pytest.raises(ValueError, match="layer 2 has 4 nodes"):
         loss_from_layer(np.zeros(3), 2, target, weights, biases)
+    with pytest.raises(ValueError, match="seed must be an integer >= 0; got -1"):
+        example_network((3, 2), seed=-1)
+    with pytest.raises(TypeError, match=r"seed must be an integer >= 0; got 1\.5 \(float\)"):
+        example_network((3, 2), seed=1.5)

@@ -165,10 +165,17 @@ EXPLORER_EXAMPLES = {
 
 
 def example_network(sizes: Sequence[int] = EXPLORER_SIZES, seed: int = 0) -> tuple[list, list]:
-    """Seeded weights W^l (D_l, D_{l-1}) and biases d^l (D_l,) drawn from N(0, 1)."""
+    """Seeded weights W^l (D_l, D_{l-1}) and biases d^l (D_l,) drawn from N(0, 1).
+
+    sizes (D_1, ..., D_L), at least 2 layers; seed an integer >= 0 for ``np.random.default_rng``.
+    """
     sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layers; got {tuple(sizes)}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer >= 0; got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"seed must be an integer >= 0; got {seed}")
     rng = np.random.default_rng(seed)
     weights = [rng.normal(size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
     biases = [rng.normal(size=b) for b in sizes[1:]]
