@@ -127,6 +127,11 @@ class LeNet(_CNNBase):
 
     Loss: L = (1/N) sum_n sum_k 1/2 (O_nk - T_nk)^2 with T the one-hot target (Eq. A.1,
     averaged over the batch as the training protocol requires).
+
+    The conv layers correlate (``conv2d_forward``, the framework convention) where Eq. A.22
+    convolves: the same layer with every kernel turned by 180 degrees.  The uniform draws
+    are symmetric under that turn, so the network, its training and its accuracy are
+    those of A.22's convolution network with rot180 kernels.
     """
 
     def __init__(self, seed: int = 0, init: str = "table_a1", dtype=np.float64, channels: tuple[int, int] = (6, 12)):
@@ -156,7 +161,7 @@ class LeNet(_CNNBase):
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> sigmoid outputs O (N, 10), and the caches of every layer."""
         p = self.params
-        c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 6, 24, 24), Eq. A.22
+        c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 6, 24, 24), Eq. A.22 as a correlation
         a1, act1 = sigmoid_forward(c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 6, 12, 12)
         c2, conv2 = conv2d_forward(s1, p["W2"], p["b2"])  # (N, 12, 8, 8)
@@ -178,9 +183,12 @@ class LeNet(_CNNBase):
 
         The backward pass of Sec. A.3.3-A.3.4 with the corrections of this book: the
         pooling layers pass dout / 4 to each input of a window (Eq. eq-part3-avgpool-backward,
-        not the bare up-sampling of A.25/A.30); the conv layers send back a full convolution
-        of the error with the kernel (A.27-A.29) and take their kernel gradient by valid
-        correlation (A.33).
+        not the bare up-sampling of A.25/A.30); the conv layers, which correlate (see the
+        class docstring), send back a full convolution of the error with the kernel
+        (Eq. eq-part3-dx; A.29's full correlation is the same under A.22's convolution) and
+        take their kernel gradient by valid correlation of the input with the error
+        (Eq. eq-part3-dw, not A.33 as printed); the bias gradient is the summed error
+        (Eq. eq-part3-db, not the summed kernel gradient of Sec. A.3.4).
         """
         x = self._check_x(x)
         y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)
@@ -240,7 +248,8 @@ class Net004(_CNNBase):
     Parameters: W1 (4, 1, 5, 5), b1 (4,), W2 (6, 4, 5, 5), b2 (6,), W3 (50, 96), b3 (50,),
     W4 (10, 50), b4 (10,).  Glorot init (seed 004 page 2, with the corrected K^1 bound
     sqrt(6 / ((1 + 4) 5^2))), zero biases.  ``activation`` is the handout's ``f`` in the
-    conv and hidden layers ("sigmoid", "tanh" or "relu").
+    conv and hidden layers ("sigmoid", "tanh" or "relu").  The conv layers correlate where
+    the handout convolves (page 2): the same layer with rot180 kernels, as in LeNet.
 
     Loss: mean over N of the cross-entropy of softmax(logits) against the labels; its
     gradient with respect to the logits is (softmax - onehot) / N (seed 004 page 4,
