@@ -9,9 +9,10 @@ For an input x (H, W) and a kernel k (KH, KW):
 
 * true convolution (seed 000 Eq. A.22, seed 002 Eq. 3.3, seed 004)
 
-      (x * k)[i, j] = sum_{m, n} x[i - m, j - n] k[m, n],
+      (x * k)[i, j] = sum_{m, n} x[i + KH-1 - m, j + KW-1 - n] k[m, n]
 
-  which is the correlation with the kernel turned by 180 degrees:
+  (valid indices from 0; the signal-processing form sum_m x[t - m] k[m] with the output
+  index t = i + KH - 1 at the window's bottom-right corner), which is the correlation with the kernel turned by 180 degrees:
   ``convolve2d(x, k) == correlate2d(x, rot180(k))``.
 
 The three modes follow ``scipy.signal.correlate2d`` / ``convolve2d`` exactly:
@@ -89,7 +90,7 @@ def correlate2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray
 
 
 def convolve2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray:
-    """True convolution ``out[i, j] = sum_{m,n} x[i-m, j-n] k[m, n]`` (book Eq. eq-part3-convolution).
+    """True convolution ``out[i, j] = sum_{m,n} x[i+KH-1-m, j+KW-1-n] k[m, n]`` (book Eq. eq-part3-convolution).
 
     Computed as the correlation with ``rot180(k)``.  x (H, W), k (KH, KW); modes and
     output shapes as in :func:`correlate2d`, with scipy.signal.convolve2d's definitions.
