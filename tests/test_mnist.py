@@ -127,3 +127,12 @@ def test_augment_with_shifts():
     np.testing.assert_array_equal(xa, again)
     with pytest.raises(ValueError, match=r"y has shape \(5,\) but x holds 6 images"):
         augment_with_shifts(x, y[:5])
+
+
+def test_augment_with_shifts_rejects_a_shift_as_large_as_the_map():
+    from backprop.mnist import augment_with_shifts
+
+    x, y = np.zeros((2, 1, 5, 5)), np.arange(2)
+    with pytest.raises(ValueError, match=r"max_shift must be smaller than the maps, whose shape is \(5, 5\) \(H, W\); got 5"):
+        augment_with_shifts(x, y, max_shift=5)
+    assert augment_with_shifts(x, y, max_shift=4)[0].shape == (4, 1, 5, 5)

@@ -97,6 +97,10 @@ def augment_with_shifts(
         raise ValueError(f"y has shape {y.shape} but x holds {x.shape[0]} images; one label per image was expected")
     copies = check_positive_int("copies", copies)
     max_shift = check_positive_int("max_shift", max_shift)
+    if max_shift >= min(x.shape[2:]):
+        raise ValueError(
+            f"max_shift must be smaller than the maps, whose shape is {x.shape[2:]} (H, W); got {max_shift}"
+        )
     rng = np.random.default_rng(seed)
     parts = [x]
     for _ in range(copies):
