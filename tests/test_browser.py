@@ -14,6 +14,10 @@ network. For every page the test asserts:
 * every image loaded (``naturalWidth > 0``), including the first figure of every widget;
 * every internal link resolves: the target file exists and so does its ``#anchor``.
 
+At a phone's width (400 px) no page may scroll sideways (a wide table or equation scrolls
+in its own box), and every explorer carries book.css's caption saying that its controls
+need a running notebook.
+
 It saves screenshots of a few key pages (one per part) into ``screenshots/`` and prints
 where. Without a browser it skips with the reason, except under CI (``CI=true``), where a
 missing browser fails.
@@ -357,6 +361,54 @@ def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> Non
     assert saved and all(p.stat().st_size > 10_000 for p in saved), "a screenshot is missing or blank"
     # a warning reaches the summary even from an xdist worker, where print() is not shown
     warnings.warn(ScreenshotsSaved(f"{len(saved)} screenshots of key pages saved in {SCREENSHOTS} (list: {index})"))
+
+
+# On a phone: what makes the page wider than the screen (deepest elements only), and whether
+# every explorer's output cell carries the book.css caption "controls need a running notebook".
+PHONE_STATE = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const vw = document.documentElement.clientWidth;
+  const wide = [];
+  for (const el of document.querySelectorAll('main *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.right <= vw + 1) continue;
+    let clipped = false;  // inside a box that scrolls or clips within the screen: fine
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') { clipped = a.getBoundingClientRect().right <= vw + 1; break; }
+    }
+    if (clipped || [...el.children].some(c => c.getBoundingClientRect().right > vw + 1)) continue;
+    wide.push(`<${el.tagName.toLowerCase()}> in #${(el.closest('section') || {}).id || '?'}: ` +
+              `${JSON.stringify((el.textContent || '').trim().slice(0, 60))} reaches ${Math.round(r.right)} px`);
+  }
+  const widgetCells = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
+    .map(s => s.closest('.cell_output')).filter((c, i, all) => c && all.indexOf(c) === i);
+  return {vw, width: document.documentElement.scrollWidth, wide: wide.slice(0, 5),
+          uncaptioned: widgetCells.filter(c => !/running notebook/.test(getComputedStyle(c, '::after').content)).length};
+}
+"""
+
+
+def test_pages_fit_a_phone_screen(built_book: Path, server: str, browser) -> None:  # noqa: F811
+    """At 400 px no page scrolls sideways (wide tables and equations scroll in their own box),
+    and every explorer says under its controls that they need a running notebook."""
+    context = browser.new_context(viewport={"width": 400, "height": 800}, service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
+    report = {}
+    for name in all_pages(built_book):
+        if re.search(r'http-equiv="refresh"', (built_book / f"{name}.html").read_text(encoding="utf-8"), flags=re.I):
+            continue  # the redirect stub (index.html): checked where it lands
+        page = context.new_page()
+        page.goto(f"{server}/{name}.html", wait_until="load")
+        state = page.evaluate(PHONE_STATE)
+        page.close()
+        if state["width"] > state["vw"] + 1:
+            report[name] = [f"page is {state['width']} px wide on a {state['vw']} px screen"] + state["wide"]
+        if state["uncaptioned"]:
+            report.setdefault(name, []).append(f"{state['uncaptioned']} explorer(s) without the book.css caption")
+    context.close()
+    assert not report, "pages that do not fit a phone:\n" + "\n".join(
+        f"{name}.html:\n    " + "\n    ".join(problems) for name, problems in report.items())
 
 
 def test_search_works_offline(built_book: Path, server: str, browser) -> None:  # noqa: F811
