@@ -51,3 +51,12 @@ def test_explorer_bad_inputs():
         activation_explorer_data("tanh", 0.0, points=1)
     with pytest.raises(TypeError, match="points must be an integer >= 1; got 1.5"):
         activation_explorer_data("tanh", 0.0, points=1.5)
+
+
+def test_sliders_update_on_release():
+    # each change redraws a two-panel PNG (~0.1 s): sliders update on release, not per drag event
+    explorer = make_activation_explorer()
+    sliders = {name: w for name, w in explorer.controls.items() if hasattr(w, "continuous_update")}
+    assert set(sliders) == {"z0", "alpha"}
+    for name, slider in sliders.items():
+        assert slider.continuous_update is False, f"slider {name} updates while it is dragged"

@@ -23,3 +23,12 @@ def test_explorer_recomputes_for_new_start():
 def test_explorer_rejects_unknown_controls():
     with pytest.raises(TypeError, match="unknown control"):
         slowdown_explorer().update(w=1.0)
+
+
+def test_sliders_update_on_release():
+    # one change retrains two neurons and redraws three panels (~0.2 s): a drag must not queue
+    # a recomputation for every intermediate value
+    explorer = slowdown_explorer()
+    assert set(explorer.controls) == {"w0", "b0"}
+    for name, slider in explorer.controls.items():
+        assert slider.continuous_update is False, f"slider {name} updates while it is dragged"

@@ -109,13 +109,20 @@ def draw_activation_explorer(data: dict) -> Figure:
 
 
 def make_activation_explorer(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0.1) -> Explorer:
-    """An :class:`~backprop.widgets.Explorer` with a function menu and sliders for z0 and alpha."""
+    """An :class:`~backprop.widgets.Explorer` with a function menu and sliders for z0 and alpha.
+
+    The data take about 10 ms, but every change also redraws the two-panel figure as a PNG
+    (about 0.1 s), longer than the interval between a dragged slider's events; so the
+    sliders update on release (``continuous_update=False``) rather than queueing redraws.
+    """
     import ipywidgets
 
     controls = {
         "function": ipywidgets.Dropdown(options=list(ACTIVATIONS), value=function, description="f"),
-        "z0": ipywidgets.FloatSlider(value=z0, min=Z_RANGE[0], max=Z_RANGE[1], step=0.05, description="z0"),
-        "alpha": ipywidgets.FloatSlider(value=alpha, min=0.0, max=0.5, step=0.01, description="alpha (leaky)"),
+        "z0": ipywidgets.FloatSlider(value=z0, min=Z_RANGE[0], max=Z_RANGE[1], step=0.05, description="z0",
+                                     continuous_update=False),
+        "alpha": ipywidgets.FloatSlider(value=alpha, min=0.0, max=0.5, step=0.01, description="alpha (leaky)",
+                                        continuous_update=False),
     }
     return Explorer(activation_explorer_data, draw_activation_explorer, controls)
 

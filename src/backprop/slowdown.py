@@ -144,13 +144,20 @@ def draw_slowdown(data: dict) -> Figure:
 
 
 def slowdown_explorer(w0: float = 2.0, b0: float = 2.0, epochs: int = 300):
-    """A :class:`backprop.widgets.Explorer` with sliders for the starting weight w0 and bias b0."""
+    """A :class:`backprop.widgets.Explorer` with sliders for the starting weight w0 and bias b0.
+
+    One change retrains both neurons (2 x 300 steps) and redraws three panels, about 0.2 s
+    (more on a busy machine), so the sliders update on release (``continuous_update=False``):
+    a drag then costs one recomputation instead of a queue of them.
+    """
     import ipywidgets
 
     from backprop.widgets import Explorer
 
     controls = {
-        "w0": ipywidgets.FloatSlider(value=w0, min=-4.0, max=4.0, step=0.25, description="start w0"),
-        "b0": ipywidgets.FloatSlider(value=b0, min=-4.0, max=4.0, step=0.25, description="start b0"),
+        "w0": ipywidgets.FloatSlider(value=w0, min=-4.0, max=4.0, step=0.25, description="start w0",
+                                     continuous_update=False),
+        "b0": ipywidgets.FloatSlider(value=b0, min=-4.0, max=4.0, step=0.25, description="start b0",
+                                     continuous_update=False),
     }
     return Explorer(lambda w0, b0: slowdown_curves(w0, b0, epochs=epochs), draw_slowdown, controls)
