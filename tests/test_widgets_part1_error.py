@@ -58,3 +58,8 @@ def test_explorer_bad_values():
         error_flow_step(3, "x = (9, 9, 9)")
     with pytest.raises(TypeError, match="unknown control"):
         error_flow_explorer().update(depth=3)
+
+
+def test_layer_slider_updates_only_when_released():
+    explorer = error_flow_explorer()
+    assert explorer.controls["layer"].continuous_update is False

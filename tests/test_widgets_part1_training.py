@@ -43,3 +43,12 @@ def test_unknown_controls_and_bad_subset_sizes():
         training_explorer().update(momentum=0.9)
     with pytest.raises(ValueError, match="n_train must be between 10 and 1348; got 5"):
         digits_training_curves(n_train=5)
+
+
+def test_controls_retrain_only_when_released():
+    # a retrain takes a second or more: a slider that updated continuously while dragged would
+    # queue one retrain per step it passes, so every control must wait for the release
+    explorer = training_explorer()
+    assert set(explorer.controls) == {"learning_rate", "hidden1", "hidden2", "epochs"}
+    for name, widget in explorer.controls.items():
+        assert widget.continuous_update is False, f"{name} retrains while being dragged"

@@ -229,19 +229,23 @@ def training_explorer():
     """A :class:`backprop.widgets.Explorer` over :func:`digits_training_curves`.
 
     Controls: learning rate (log slider), the two hidden widths, and the number of
-    epochs; each change retrains briefly (well under a second here) and redraws the curves.
+    epochs; each change retrains briefly (a second or a few, depending on the machine) and
+    redraws the curves.  Every control has ``continuous_update=False``: a retrain starts
+    when the slider is released, not at every step it passes while being dragged (which
+    would queue one retrain per step).
     """
     import ipywidgets
 
     from backprop.widgets import Explorer
 
-    style = {"description_width": "initial"}
+    # retrain only when a slider is released (continuous_update=False), never while dragging
+    common = {"style": {"description_width": "initial"}, "continuous_update": False}
     controls = {
         "learning_rate": ipywidgets.FloatLogSlider(
-            value=4.0, base=10, min=-2, max=1.5, step=0.05, description="learning rate", style=style
+            value=4.0, base=10, min=-2, max=1.5, step=0.05, description="learning rate", **common
         ),
-        "hidden1": ipywidgets.IntSlider(value=32, min=2, max=64, step=2, description="hidden width M", style=style),
-        "hidden2": ipywidgets.IntSlider(value=16, min=2, max=64, step=2, description="hidden width N", style=style),
-        "epochs": ipywidgets.IntSlider(value=10, min=1, max=30, description="epochs", style=style),
+        "hidden1": ipywidgets.IntSlider(value=32, min=2, max=64, step=2, description="hidden width M", **common),
+        "hidden2": ipywidgets.IntSlider(value=16, min=2, max=64, step=2, description="hidden width N", **common),
+        "epochs": ipywidgets.IntSlider(value=10, min=1, max=30, description="epochs", **common),
     }
     return Explorer(digits_training_curves, _draw_training_curves, controls)
