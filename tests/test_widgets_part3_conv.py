@@ -58,3 +58,11 @@ def test_draw_returns_figure():
 def test_unknown_control():
     with pytest.raises(TypeError, match="unknown control"):
         sliding_kernel_explorer().update(dilation=2)
+
+
+def test_figure_is_readable_at_the_text_column_width():
+    # shown at about 690 px (laptop): a figure of <= 7 in at 100 dpi is not shrunk, and every label is >= 10 pt
+    fig = draw_sliding_kernel(sliding_kernel_data(height=6, width=6, kernel=3, stride=2, padding=1))
+    assert fig.get_figwidth() <= 7.0
+    sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts + [ax.title]] + [fig._suptitle.get_fontsize()]
+    assert min(sizes) >= 10, sizes

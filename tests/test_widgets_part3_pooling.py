@@ -56,3 +56,12 @@ def test_bad_input():
         pooling_routes(stride=0)
     with pytest.raises(TypeError, match=r"unknown control"):
         pooling_explorer().update(padding=1)
+
+
+@pytest.mark.parametrize("kind,size,stride", [("max", 2, 1), ("average", 3, 1), ("max", 2, 2)])
+def test_figure_is_readable_at_the_text_column_width(kind, size, stride):
+    # shown at about 690 px (laptop): a figure of <= 7 in at 100 dpi is not shrunk, and every label is >= 10 pt
+    fig = draw_pooling_routes(pooling_routes(kind=kind, size=size, stride=stride))
+    assert fig.get_figwidth() <= 7.0
+    sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts + [ax.title]] + [fig._suptitle.get_fontsize()]
+    assert min(sizes) >= 10, sizes

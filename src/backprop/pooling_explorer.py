@@ -11,6 +11,8 @@ to ipywidgets through :class:`backprop.widgets.Explorer`.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -73,35 +75,67 @@ def pooling_routes(kind: str = "max", size: int = 2, stride: int = 2, height: in
     }
 
 
-def _grid(ax, values: np.ndarray, title: str, fmt: str, frames=()) -> None:
-    ax.set_title(title, fontsize=9)
+def _label(value: float) -> str:
+    """A cell's number in at most two decimals, without trailing zeros: 3, 12.5, 0.11."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _grid(ax, values: np.ndarray, title: str, frames=(), label=None) -> tuple:
+    """Draw ``values`` as shaded cells with their numbers; return (ax, the labels, the number of columns)."""
+    ax.set_title(title, fontsize=12)
     ax.set_xlim(-0.5, values.shape[1] - 0.5)
     ax.set_ylim(values.shape[0] - 0.5, -0.5)
     ax.set_xticks([])
     ax.set_yticks([])
     top = max(float(np.abs(values).max()), 1e-12)
+    texts = []
     for (r, c), v in np.ndenumerate(values):
-        shade = 0.15 + 0.6 * abs(v) / top if v else 0.0
+        shade = 0.12 + 0.5 * abs(v) / top if v else 0.0
         ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor=(0.13, 0.4, 0.75, shade), edgecolor="#999999"))
-        ax.text(c, r, format(v, fmt), ha="center", va="center", fontsize=7)
+        texts.append(ax.text(c, r, (label or _label)(v), ha="center", va="center", fontsize=12))
     for r, c in frames:
-        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="crimson", linewidth=2))
+        ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor="crimson", linewidth=2.5))
     ax.set_aspect("equal")
+    return ax, texts, values.shape[1]
+
+
+def _fit_cell_labels(fig: Figure, labelled: list) -> None:
+    """After layout, shrink each panel's cell labels below 12 pt only if its cells are too narrow for them."""
+    for ax, texts, n_cols in labelled:
+        ax.apply_aspect()
+        cell_pt = 72.0 * ax.get_position().width * fig.get_figwidth() / n_cols
+        longest = max((len(t.get_text()) for t in texts), default=1)
+        size = min(12.0, max(5.0, 0.75 * cell_pt / (0.64 * max(longest, 2))))
+        for t in texts:
+            t.set_fontsize(size)
+
+
+# The book shows a figure at its text-column width (about 690 px on a laptop, 360 px on a
+# phone).  At matplotlib's 100 dpi a 6.4 in figure is 640 px wide: shown at about its natural
+# size, so a 12 pt label stays about 12 pt.  Four panels side by side would need 10 in and
+# shrink every label by half, hence two rows of two.
+FIG_WIDTH = 6.4
 
 
 def draw_pooling_routes(data: dict) -> Figure:
-    """Four panels: input x, pooled map, arriving error, error sent back dL/dx."""
-    fig = Figure(figsize=(10, 3.4))
-    axes = fig.subplots(1, 4)
+    """Four panels in two rows: input x and the pooled map; the arriving error and the error sent back dL/dx."""
+    h, w = data["x"].shape
+    fig = Figure(figsize=(FIG_WIDTH, 1.4 + FIG_WIDTH * h / w))
+    axes = fig.subplots(2, 2)
     frames = data["winners"]
     k, s = data["size"], data["stride"]
-    _grid(axes[0], data["x"], f"input x {data['x'].shape}", ".1f", frames)
-    _grid(axes[1], data["out"], f"{data['kind']}-pooled {tuple(data['out_shape'])}", ".2f")
-    _grid(axes[2], data["dout"], "error dL/d(out)", ".0f")
-    _grid(axes[3], data["dx"], "error sent back dL/dx", ".2f", frames)
-    note = f"  ({data['note']})" if data["note"] else ""
-    fig.suptitle(f"{data['kind']} pooling, size {k}, stride {s}: {data['rule']}{note}", fontsize=9)
+    labelled = [
+        _grid(axes[0, 0], data["x"], f"input x {data['x'].shape}", frames, label="{:.1f}".format),
+        _grid(axes[0, 1], data["out"], f"{data['kind']}-pooled {tuple(data['out_shape'])}"),
+        _grid(axes[1, 0], data["dx"], "error sent back dL/dx", frames),
+        _grid(axes[1, 1], data["dout"], "error arriving dL/d(out)"),
+    ]
+    note = f" ({data['note']})" if data["note"] else ""
+    lines = textwrap.wrap(f"{data['kind']} pooling, size {k}, stride {s}: {data['rule']}{note}", 58)
+    fig.suptitle("\n".join(lines), fontsize=12)
     fig.tight_layout()
+    _fit_cell_labels(fig, labelled)
     return fig
 
 

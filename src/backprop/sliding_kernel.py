@@ -89,36 +89,74 @@ def sliding_kernel_data(
     }
 
 
-def _grid(ax, values: np.ndarray, title: str, fmt: str, highlight=None, pad: int = 0) -> None:
+# Figure sizes: the book shows a figure at its text-column width (about 690 px on a laptop,
+# 360 px on a phone).  At matplotlib's 100 dpi a 6.4 in figure is 640 px wide, so it is shown
+# at about its natural size and a 12 pt label stays about 12 pt.
+FIG_WIDTH = 6.4
+
+
+def _fit_cell_labels(fig: Figure, labelled: list) -> None:
+    """After layout, shrink each axes' cell labels below 12 pt only if its cells are too narrow for them."""
+    for ax, texts, n_cols in labelled:
+        ax.apply_aspect()
+        cell_pt = 72.0 * ax.get_position().width * fig.get_figwidth() / n_cols
+        longest = max((len(t.get_text()) for t in texts), default=1)
+        size = min(12.0, max(5.0, 0.75 * cell_pt / (0.64 * max(longest, 2))))
+        for t in texts:
+            t.set_fontsize(size)
+
+
+def _grid(ax, values: np.ndarray, title: str, fmt: str, highlight=None, pad: int = 0) -> tuple:
+    """Draw ``values`` as a table of cells; return (ax, the cell labels, the number of columns)."""
     h, w = values.shape
     ax.set_xlim(-0.5, w - 0.5)
     ax.set_ylim(h - 0.5, -0.5)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=12)
+    texts = []
     for r in range(h):
         for c in range(w):
             is_pad = pad and (r < pad or c < pad or r >= h - pad or c >= w - pad)
             ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, facecolor="#eeeeee" if is_pad else "white", edgecolor="#999999"))
-            ax.text(c, r, format(values[r, c], fmt), ha="center", va="center", fontsize=8, color="#888888" if is_pad else "black")
+            color = "#777777" if is_pad else "black"
+            texts.append(ax.text(c, r, format(values[r, c], fmt), ha="center", va="center", fontsize=12, color=color))
     if highlight is not None:
         r0, r1, c0, c1 = highlight
-        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False, edgecolor="tab:red", linewidth=2.5))
+        ax.add_patch(Rectangle((c0 - 0.5, r0 - 0.5), c1 - c0, r1 - r0, fill=False, edgecolor="tab:red", linewidth=3))
     ax.set_aspect("equal")
+    return ax, texts, w
 
 
 def draw_sliding_kernel(data: dict) -> Figure:
-    """Padded input with the chosen window, the kernel, and the output with the chosen cell."""
-    fig = Figure(figsize=(10, 3.8))
-    axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [data["padded"].shape[1], data["kernel"].shape[1] + 1, data["output"].shape[1] + 1]})
-    p = data["padding"]
-    _grid(axes[0], data["padded"], f"input {data['image'].shape} padded by {p} (stride {data['stride']})", ".0f", data["window"], pad=p)
-    _grid(axes[1], data["kernel"], f"kernel {data['kernel'].shape}", ".2f")
+    """The padded input with the chosen window (left), the kernel and the output with the chosen cell (right).
+
+    Sized for the book's text column: 6.4 in wide, labels of 12 pt (smaller only when a
+    large input makes its cells too narrow), the output-size formula on its own lines.
+    """
+    padded, kernel, output = data["padded"], data["kernel"], data["output"]
+    p, s = data["padding"], data["stride"]
+    left = padded.shape[1]
+    right = max(kernel.shape[1], output.shape[1]) + 1
+    rows = max(padded.shape[0], kernel.shape[0] + output.shape[0] + 2)
+    fig = Figure(figsize=(FIG_WIDTH, 1.8 + FIG_WIDTH * rows / (left + right) * 0.92))
+    grid = fig.add_gridspec(2, 2, width_ratios=[left, right], height_ratios=[kernel.shape[0] + 1, output.shape[0] + 1])
+    ax_in = fig.add_subplot(grid[:, 0])
+    ax_k = fig.add_subplot(grid[0, 1])
+    ax_out = fig.add_subplot(grid[1, 1])
     r, c = data["row"], data["col"]
-    _grid(axes[2], data["output"], f"output {data['out_shape']}", ".1f", (r, r + 1, c, c + 1))
-    note = f"\n{data['note']}" if data.get("note") else ""
-    fig.suptitle(f"out[{r}, {c}] = sum(window * kernel) = {data['value']:.2f}\n{data['formula']}{note}", fontsize=9)
+    labelled = [
+        _grid(ax_in, padded, f"input {data['image'].shape}, padding {p}", ".0f", data["window"], pad=p),
+        _grid(ax_k, kernel, f"kernel {kernel.shape}", ".2f"),
+        _grid(ax_out, output, f"output {data['out_shape']}, stride {s}", ".1f", (r, r + 1, c, c + 1)),
+    ]
+    formula_h, formula_w = data["formula"].split(", W' = ")
+    lines = [f"out[{r}, {c}] = sum(window * kernel) = {data['value']:.2f}", formula_h, "W' = " + formula_w]
+    if data.get("note"):
+        lines.append(data["note"])
+    fig.suptitle("\n".join(lines), fontsize=12)
     fig.tight_layout()
+    _fit_cell_labels(fig, labelled)
     return fig
 
 
