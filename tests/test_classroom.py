@@ -220,8 +220,9 @@ def test_an_exception_is_shown_briefly_with_its_type_and_message():
 def test_a_wrong_signature_names_the_expected_one():
     result = check(lambda z: z, exercise="dense_backward")
     assert "TypeError" in repr(result) and "the signature is dense_backward(dout (N,K), x (N,D), W (K,D))" in repr(result)
-    result = _run("hidden_error", lambda delta_next, W_next: delta_next @ W_next.T)
-    assert "raised ValueError" in repr(result) and "compare with the shapes of the signature hidden_error(" in repr(result)
+    result = _run("hidden_error", lambda delta_next, W_next: W_next @ delta_next)
+    assert "raised ValueError: matmul" in repr(result)
+    assert "compare with the shapes of the signature hidden_error(" in repr(result)
 
 
 def test_returning_none_says_return_is_missing():
@@ -419,6 +420,201 @@ def test_known_mistakes():
     assert "a float; return an int (use // for integer division)" in repr(r)
     r = _run("softmax", lambda z: _softmax_rows(z.T).T)
     assert "you normalised each column (axis=0)" in repr(r)
+
+
+# Each known mistake with the exact line a student sees under the cell.
+KNOWN_MISTAKES = {
+    "relu: ReLU'(0) = 1 (seed 002)": (
+        "relu_backward", lambda dout, z: dout * (z >= 0),
+        "relu_backward: wrong on case 2 of 5 (dout (4, 3), z (4, 3)): at z = 0 the gradient passed: that is "
+        "ReLU'(0) = 1, seed 002's Table 1 convention (1 if x >= 0); this exercise takes ReLU'(0) = 0: "
+        "mask with (z > 0), Eq. (eq-part2-relu-prime)",
+    ),
+    "relu: mask z <= 0": (
+        "relu_backward", lambda dout, z: np.where(z <= 0, dout, 0.0),
+        "relu_backward: wrong on case 1 of 5 (dout (1, 3), z (1, 3)): the mask is reversed: the gradient passes where z > 0",
+    ),
+    "sigmoid_prime: seed 002 Table 1": (
+        "sigmoid_prime", lambda z: _sig(z) * (1 - _sig(z)) ** 2,
+        "sigmoid_prime: wrong on case 1 of 5 (z (1,)): this is s*(1-s)**2, seed 002's Table 1, an erratum of the "
+        "book (erratum-002-table1-sigmoid); the derivative is s*(1-s), Eq. (eq-part1-sigmoid-prime)",
+    ),
+    "glorot: seed 000 A.21": (
+        "glorot_bound", lambda fan_in, fan_out: np.sqrt(1.0 / (fan_in + fan_out)),
+        "glorot_bound: wrong on case 1 of 5 (fan_in=3, fan_out=5): glorot_bound(3, 5) returned 0.353553, expected "
+        "0.866025: that is seed 000's zeta, Eq. A.21 (Table A.1): Glorot's bound divided by sqrt(6), an erratum of "
+        "the book (erratum-000-a21); the bound is sqrt(6/(fan_in+fan_out)), Eq. (eq-part3-glorot)",
+    ),
+    "glorot: sqrt of the numerator only": (
+        "glorot_bound", lambda fan_in, fan_out: np.sqrt(6.0) / (fan_in + fan_out),
+        "glorot_bound: wrong on case 1 of 5 (fan_in=3, fan_out=5): glorot_bound(3, 5) returned 0.306186, expected "
+        "0.866025: the square root covers the whole fraction: sqrt(6/(fan_in+fan_out))",
+    ),
+    "glorot: product of the fans": (
+        "glorot_bound", lambda fan_in, fan_out: np.sqrt(6.0 / (fan_in * fan_out)),
+        "glorot_bound: wrong on case 1 of 5 (fan_in=3, fan_out=5): glorot_bound(3, 5) returned 0.632456, expected "
+        "0.866025: the denominator is the sum fan_in + fan_out, not the product",
+    ),
+    "kernel grad: convolved, seed 000 A.33": (
+        "conv2d_kernel_grad", lambda x, dout: _kernel_grad_loops(x, dout[:, :, ::-1, ::-1]),
+        "conv2d_kernel_grad: wrong on case 1 of 5 (x (1, 2, 5, 6), dout (1, 3, 4, 4)): you convolved x with dout "
+        "(dout turned by 180 degrees), as seed 000's Eq. A.33 does, an erratum of the book (erratum-000-a33); the "
+        "kernel gradient correlates x with dout as it is: dw[f,c,m,q] = sum dout[n,f,i,j] x[n,c,i+m,j+q], "
+        "Eq. (eq-part3-dw)",
+    ),
+    "kernel grad: dout correlated with x": (
+        "conv2d_kernel_grad", lambda x, dout: _kernel_grad_loops(x, dout)[:, :, ::-1, ::-1],
+        "conv2d_kernel_grad: wrong on case 1 of 5 (x (1, 2, 5, 6), dout (1, 3, 4, 4)): the result is rotated by "
+        "180 degrees (dout correlated with x, not x with dout?): dw[f,c,m,q] = sum dout[n,f,i,j] x[n,c,i+m,j+q], "
+        "Eq. (eq-part3-dw), no flip",
+    ),
+    "hidden_error: W_next.T": (
+        "hidden_error", lambda delta_next, W_next: delta_next @ W_next.T,
+        "hidden_error: your function raised ValueError on case 1 of 5 (delta_next (1, 2), W_next (2, 3)): a .T too "
+        "many: delta_next is (N, K) = (1, 2) and W_next (K, D) = (2, 3), so delta_next @ W_next sums over K and "
+        "gives (N, D); W_next.T (3, 2) does not fit, Eq. (eq-part1-backprop-rows)",
+    ),
+    "hidden_error: np.dot with W_next.T": (
+        "hidden_error", lambda delta_next, W_next: np.dot(delta_next, W_next.T),
+        "hidden_error: your function raised ValueError on case 1 of 5 (delta_next (1, 2), W_next (2, 3)): a .T too "
+        "many: delta_next is (N, K) = (1, 2) and W_next (K, D) = (2, 3), so delta_next @ W_next sums over K and "
+        "gives (N, D); W_next.T (3, 2) does not fit, Eq. (eq-part1-backprop-rows)",
+    ),
+    "hidden_error: column form": (
+        "hidden_error", lambda delta_next, W_next: W_next.T @ delta_next,
+        "hidden_error: your function raised ValueError on case 1 of 5 (delta_next (1, 2), W_next (2, 3)): "
+        "W_next.T (3, 2) @ delta_next (1, 2) does not fit: that is Eq. A.6's column form, one sample per column; "
+        "here each sample is a row: delta_next @ W_next, (N, K)(K, D) -> (N, D), Eq. (eq-part1-backprop-rows)",
+    ),
+    "hidden_error: a mean": (
+        "hidden_error", lambda delta_next, W_next: delta_next @ W_next / delta_next.shape[0],
+        "hidden_error: right for one sample (N=1) but not for a batch of N=4 on case 2 of 5 (delta_next (4, 3), "
+        "W_next (3, 5)): the result is 4 times too small (4 = N, the batch size; each sample's error is its own, "
+        "no mean here): a division too many or a factor missing",
+    ),
+    "net_input: W without .T": (
+        "net_input", lambda x, W, b: x @ W + b,
+        "net_input: your function raised ValueError on case 1 of 5 (x (1, 2), W (3, 2), b (3,)): x (1, 2) @ W (3, 2) "
+        "does not fit: W is (K, D), one row per output, so the net inputs of the rows of x are x @ W.T + b, "
+        "Eq. (eq-part1-net-row)",
+    ),
+    "net_input: column form": (
+        "net_input", lambda x, W, b: W @ x.T + b,
+        "net_input: wrong on case 1 of 5 (x (1, 2), W (3, 2), b (3,)): W @ x.T is the column form (K, N) of "
+        "Eq. (eq-part1-net-column); with one sample per row the answer is x @ W.T + b, shape (1, 3)",
+    ),
+    "dense_backward: dx with W.T": (
+        "dense_backward", lambda dout, x, W: (dout @ W.T, dout.T @ x, dout.sum(axis=0)),
+        "dense_backward: your function raised ValueError on case 1 of 5 (dout (1, 2), x (1, 3), W (2, 3)): dx: "
+        "dout (1, 2) @ W.T (3, 2) does not fit: W is (K, D) = (2, 3), so dx = dout @ W, (N, K)(K, D) -> (N, D), "
+        "no transpose",
+    ),
+    "dense_backward: dW without dout.T": (
+        "dense_backward", lambda dout, x, W: (dout @ W, dout @ x, dout.sum(axis=0)),
+        "dense_backward: your function raised ValueError on case 1 of 5 (dout (1, 2), x (1, 3), W (2, 3)): dW: "
+        "dout (1, 2) @ x (1, 3) does not fit: dW = dout.T @ x, (K, N)(N, D) -> (K, D), the shape of W",
+    ),
+    "softmax: no keepdims": (
+        "softmax", lambda z: np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1),
+        "softmax: right for one sample (N=1) but not for a batch of N=4 on case 2 of 5 (z (4, 4)): the row sums "
+        "have shape (4,): keep the axis, sum(axis=1, keepdims=True), so that each row is divided by its own sum",
+    ),
+    "output_delta: seed 002 Table 1": (
+        "output_delta", lambda output, target: (output - target) * output * (1 - output) ** 2,
+        "output_delta: wrong on case 1 of 5 (output (1, 3), target (1, 3)): this has (1-output)**2, seed 002's "
+        "Table 1, an erratum of the book (erratum-002-table1-sigmoid); f'(Net) = output*(1-output), "
+        "Eq. (eq-part1-delta-def)",
+    ),
+    "output_delta: a mean": (
+        "output_delta", lambda output, target: (output - target) * output * (1 - output) / output.shape[0],
+        "output_delta: right for one sample (N=1) but not for a batch of N=4 on case 2 of 5 (output (4, 2), "
+        "target (4, 2)): the result is 4 times too small (4 = N, the batch size; each sample's delta is its own, "
+        "no mean here): a division too many or a factor missing",
+    ),
+    "output_delta: the 2 of the square": (
+        "output_delta", lambda output, target: 2 * (output - target) * output * (1 - output),
+        "output_delta: wrong on case 1 of 5 (output (1, 3), target (1, 3)): the result is 2 times too large "
+        "(2 = the 2 of the square, cancelled by the 1/2 of the loss, Eq. (eq-part1-loss)): a factor too many or a "
+        "division missing",
+    ),
+    "minibatch: Net for O": (
+        "minibatch_weight_gradient", lambda x, W, b, target: (x @ W.T + b - target).T @ x / x.shape[0],
+        "minibatch_weight_gradient: wrong on case 1 of 5 (x (1, 3), W (2, 3), b (2,), target (1, 2)): you used "
+        "Net = x @ W.T + b where the output O = sigmoid(Net) belongs, and f'(Net) = O*(1-O) is missing",
+    ),
+    "bce: sign of the second term": (
+        "binary_cross_entropy_grad", lambda y_hat, y: (-y / y_hat - (1 - y) / (1 - y_hat)) / y.shape[0],
+        "binary_cross_entropy_grad: right for one sample (N=1) but not for a batch of N=4 on case 2 of 5 "
+        "(y_hat (4, 2), y (4, 2)): the sign of the second term is wrong: d/dy_hat of -(1-y) log(1-y_hat) is "
+        "+(1-y)/(1-y_hat) (the inner derivative of 1-y_hat is -1), Eq. (eq-part2-bce-grad)",
+    ),
+    "bce: mean over N*K": (
+        "binary_cross_entropy_grad", lambda y_hat, y: (-y / y_hat + (1 - y) / (1 - y_hat)) / y.size,
+        "binary_cross_entropy_grad: wrong on case 1 of 5 (y_hat (1, 3), y (1, 3)): the result is 3 times too small "
+        "(3 = K, the number of outputs; the mean is over N only): a division too many or a factor missing",
+    ),
+    "softmax ce: no softmax": (
+        "softmax_cross_entropy_backward",
+        lambda logits, labels: (logits - np.eye(logits.shape[1])[labels]) / logits.shape[0],
+        "softmax_cross_entropy_backward: wrong on case 1 of 5 (logits (1, 3), labels (1,)): apply the softmax to "
+        "the logits first: (softmax(logits) - onehot)/N, Eq. (eq-part2-ce-softmax-delta)",
+    ),
+    "softmax ce: columns": (
+        "softmax_cross_entropy_backward",
+        lambda logits, labels: (_softmax_rows(logits.T).T - np.eye(logits.shape[1])[labels]) / logits.shape[0],
+        "softmax_cross_entropy_backward: wrong on case 1 of 5 (logits (1, 3), labels (1,)): the softmax normalised "
+        "each column (axis=0); normalise each row (axis=1, keepdims=True)",
+    ),
+    "sigmoid bce: an extra sigmoid'": (
+        "sigmoid_bce_backward", lambda logits, y: (_sig(logits) - y) * _sig(logits) * (1 - _sig(logits)) / y.shape[0],
+        "sigmoid_bce_backward: wrong on case 1 of 5 (logits (1, 3), y (1, 3)): the factor sigmoid'(z) cancels "
+        "against the BCE's 1/(y_hat(1-y_hat)): the fused gradient is (sigmoid(logits) - y)/N, "
+        "Eq. (eq-part2-ce-sigmoid-delta)",
+    ),
+    "avg pool: divided by size": (
+        "avg_pool_backward", lambda dout, size: np.kron(dout, np.ones((size, size))) / size,
+        "avg_pool_backward: wrong on case 1 of 5 (dout (1, 2, 2, 3), size=2): the result is 2 times too large "
+        "(2 = size; a window holds size^2 entries, each gets dout/size^2): a factor too many or a division missing",
+    ),
+    "conv_output_size: + 1 inside the division": (
+        "conv_output_size", lambda size, kernel, stride=1, padding=0: (size + 2 * padding - kernel + 1) // stride,
+        "conv_output_size: wrong on case 3 of 6 (size=7, kernel=3, stride=2): conv_output_size(7, 3, stride=2) "
+        "returned 2, expected 3: the + 1 is missing, or sits inside the division: "
+        "(size + 2*padding - kernel)//stride + 1 (a kernel as large as the input gives one output), "
+        "Eq. (eq-part3-output-size)",
+    ),
+}
+
+
+@pytest.mark.parametrize("what", list(KNOWN_MISTAKES))
+def test_a_known_mistake_gets_its_hint(what):
+    ex_id, fn, expected = KNOWN_MISTAKES[what]
+    assert repr(_run(ex_id, fn)) == expected
+
+
+def test_relu_cases_hold_exact_zeros():
+    cases = EXERCISES["relu_backward"].draw_cases()
+    assert not np.any(cases[0].args[1] == 0.0), "case 1 has no zero (the teachers' page quotes case 2)"
+    assert all(np.count_nonzero(c.args[1] == 0.0) >= 2 for c in cases[1:]), "ReLU'(0) must be tested"
+
+
+def test_a_constant_factor_needs_two_different_entries():
+    from backprop.classroom._diagnose import distinct_nonzero
+
+    assert [distinct_nonzero(np.array(a, dtype=float)) for a in ([], [0.0], [0.3], [0.3, 0.3, 0.0], [0.3, -0.3])] == [0, 0, 1, 1, 2]
+    # case 1 of sigmoid_prime has a single entry: any wrong value is "a constant times" it
+    r = _run("sigmoid_prime", lambda z: _sig(z) * (1 - _sig(z)) + 0.01)
+    assert repr(r) == (
+        "sigmoid_prime: wrong on case 1 of 5 (z (1,)): the result has wrong values "
+        "(1 of 1 entries differ; the largest difference is at index (0,))"
+    )
+    # a true factor is claimed when a later case, with different entries, shows the same one
+    r = _run("sigmoid_prime", lambda z: 0.5 * _sig(z) * (1 - _sig(z)))
+    assert repr(r) == "sigmoid_prime: wrong on case 1 of 5 (z (1,)): the result is off by a constant factor: 1/2 of the answer"
+    assert "the sign is flipped" in repr(_run("sigmoid_prime", lambda z: -_sig(z) * (1 - _sig(z))))
+    # the factor of case 1 alone (0.5 there, another error later) is not claimed
+    r = _run("sigmoid_prime", lambda z: 0.5 * _sig(z) * (1 - _sig(z)) if z.size == 1 else _sig(z))
+    assert "constant factor" not in repr(r) and "1 of 1 entries differ" in repr(r)
 
 
 def test_max_pool_ties_go_to_the_first_maximum():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop.classroom._diagnose import diagnose_array, diagnose_scalar
+from backprop.classroom._diagnose import diagnose_array, diagnose_scalar, distinct_nonzero, matches, mistake_words
 from backprop.classroom._registry import EXERCISES, Case, Exercise
 from backprop.classroom._runner import brief_exception, call_with_limit
 
@@ -79,7 +79,40 @@ def _changed_input(ex: Exercise, case: Case, originals: tuple) -> str | None:
     return None
 
 
-def _diagnose(ex: Exercise, case: Case, got, want) -> str | None:
+def _known_error(ex: Exercise, case: Case, error: BaseException) -> str | None:
+    """The hint of a known mistake that raises the very error the student's function raised.
+
+    A mistake such as ``delta_next @ W_next.T`` fails with numpy's shape error; when the
+    student's error has the same type and message, the hint explains it in the book's terms.
+    """
+    for alt_fn, words in ex.mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                alt_fn(*[_copy(a) for a in case.args], **case.kwargs)
+        except Exception as exc:  # noqa: BLE001 -- the mistake raises: compare with the student's error
+            if type(exc) is type(error) and str(exc) == str(error):
+                return mistake_words(words, case.args, case.kwargs)
+    return None
+
+
+def _confirm_factor(fn, ex: Exercise, later: list[Case], time_limit: float):
+    """``confirm(c)``: does the first later case with two different nonzero entries show the factor c too?"""
+
+    def confirm(c: float) -> bool:
+        for case in later:
+            with np.errstate(all="ignore"):
+                want = np.asarray(ex.reference(*[_copy(a) for a in case.args], **case.kwargs), dtype=float)
+            if distinct_nonzero(want) < 2:
+                continue
+            outcome = call_with_limit(fn, tuple(_copy(a) for a in case.args), dict(case.kwargs), time_limit)
+            got = outcome.value
+            return outcome.error is None and not outcome.timed_out and matches(got, c * want)
+        return False
+
+    return confirm
+
+
+def _diagnose(ex: Exercise, case: Case, got, want, confirm=None) -> str | None:
     if ex.kind in ("int", "float"):
         return diagnose_scalar(got, want, ex.kind, _call_text(ex, case), ex.mistakes, case.args, case.kwargs)
     if ex.kind == "tuple":
@@ -98,7 +131,7 @@ def _diagnose(ex: Exercise, case: Case, got, want) -> str | None:
         return None
     return diagnose_array(
         got, np.asarray(want), case.factors, mistakes=ex.mistakes, args=case.args, kwargs=case.kwargs,
-        nan_hint=ex.nan_hint,
+        nan_hint=ex.nan_hint, confirm=confirm,
     )
 
 
@@ -157,6 +190,9 @@ def _run_cases(fn, ex: Exercise, time_limit: float) -> CheckResult:
         if outcome.error is not None:
             if isinstance(outcome.error, NotImplementedError):
                 return CheckResult(name, NOT_DONE, "not done yet (replace the raise NotImplementedError line with your code)", total)
+            known = _known_error(ex, case, outcome.error)
+            if known:
+                return CheckResult(name, ERROR, f"your function raised {type(outcome.error).__name__} on {where}: {known}", total)
             text = f"your function raised {brief_exception(outcome.error)} on {where}"
             message = str(outcome.error)
             if isinstance(outcome.error, TypeError) and "argument" in message:
@@ -168,7 +204,7 @@ def _run_cases(fn, ex: Exercise, time_limit: float) -> CheckResult:
         if changed:
             return CheckResult(name, FAILED, f"wrong on {where}: {changed}", total)
         try:
-            hint = _diagnose(ex, case, outcome.value, want)
+            hint = _diagnose(ex, case, outcome.value, want, _confirm_factor(fn, ex, cases[i:], time_limit))
         except Exception as exc:  # noqa: BLE001 -- whatever came back, answer in words
             hint = f"the result could not be compared with the answer ({brief_exception(exc)})"
         if hint and ex.batch and ex.kind == "array" and case.n and case.n > 1 and _first_sample_only(ex, case, outcome.value):
@@ -190,8 +226,6 @@ def _run_cases(fn, ex: Exercise, time_limit: float) -> CheckResult:
 
 def _first_sample_only(ex: Exercise, case: Case, got) -> bool:
     """True when ``got`` is the answer for the batch's first sample alone."""
-    from backprop.classroom._diagnose import matches
-
     sliced = tuple(a[:1] if isinstance(a, np.ndarray) and a.ndim and a.shape[0] == case.n else a for a in case.args)
     try:
         with np.errstate(all="ignore"):

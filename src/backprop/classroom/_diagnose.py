@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["diagnose_array", "diagnose_scalar", "matches"]
+__all__ = ["diagnose_array", "diagnose_scalar", "matches", "distinct_nonzero", "mistake_words"]
 
 RTOL = 1e-6
 
@@ -35,8 +35,26 @@ def _fmt(c: float) -> str:
     return f"{c:.4g}"
 
 
-def _factor_hint(got: np.ndarray, want: np.ndarray, factors: dict) -> str | None:
-    """If got = c * want for a constant c != 1, say which c and what it may mean."""
+def distinct_nonzero(want: np.ndarray) -> int:
+    """How many different nonzero values ``want`` holds (0, 1 or 2: two are enough)."""
+    want = np.asarray(want, dtype=float)
+    scale = float(np.max(np.abs(want))) if want.size else 0.0
+    values = np.sort(want[np.abs(want) > 1e-12 * max(scale, 1e-300)].ravel())
+    if values.size == 0:
+        return 0
+    gaps = np.diff(values) > RTOL * np.maximum(np.abs(values[1:]), 1e-300)
+    return 2 if np.any(gaps) else 1
+
+
+def _factor_hint(got: np.ndarray, want: np.ndarray, factors: dict,
+                 confirm: Callable[[float], bool] | None = None) -> str | None:
+    """If got = c * want for a constant c != 1, say which c and what it may mean.
+
+    A constant factor is only claimed when two different nonzero entries agree on it:
+    with one (a single entry, or all entries equal) any wrong value is "a constant times
+    the answer".  Such a case asks ``confirm(c)``, which looks for the same factor in
+    another case of the exercise.
+    """
     denom = float(np.sum(want * want))
     if denom == 0.0 or not np.all(np.isfinite(got)):
         return None
@@ -44,6 +62,8 @@ def _factor_hint(got: np.ndarray, want: np.ndarray, factors: dict) -> str | None
     if abs(c - 1.0) < 1e-9 or abs(c) < 1e-12:
         return None
     if not matches(got, c * want):
+        return None
+    if distinct_nonzero(want) < 2 and not (confirm is not None and confirm(c)):
         return None
     sign = ""
     if c < 0:
@@ -94,6 +114,12 @@ def _type_hint(got: Any, name: str, want: np.ndarray) -> str | None:
     return None
 
 
+def mistake_words(words: str | Callable[..., str], args: tuple, kwargs: dict | None) -> str:
+    """A known mistake's hint: a fixed sentence, or one built from the case's arguments
+    (a function of them, e.g. to name their shapes)."""
+    return words(*args, **(kwargs or {})) if callable(words) else words
+
+
 def _known_mistake(got: np.ndarray, want: np.ndarray, mistakes: tuple, args: tuple, kwargs: dict | None) -> str | None:
     """The words of the first known mistake whose result is exactly ``got`` (and not the answer)."""
     for alt_fn, words in mistakes:
@@ -103,14 +129,18 @@ def _known_mistake(got: np.ndarray, want: np.ndarray, mistakes: tuple, args: tup
         except Exception:  # noqa: BLE001 -- a mistake that does not apply to this case
             continue
         if alt.shape == got.shape and not (alt.shape == want.shape and matches(alt, want)) and matches(got, alt):
-            return words
+            return mistake_words(words, args, kwargs)
     return None
 
 
 def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the result",
                    mistakes: tuple = (), args: tuple = (), kwargs: dict | None = None,
-                   nan_hint: str = "") -> str | None:
-    """``None`` if ``got`` equals ``want``; otherwise what is wrong with ``got``, in one sentence."""
+                   nan_hint: str = "", confirm: Callable[[float], bool] | None = None) -> str | None:
+    """``None`` if ``got`` equals ``want``; otherwise what is wrong with ``got``, in one sentence.
+
+    ``confirm(c)`` (optional) says whether another case shows the same factor ``c``; it is
+    asked only when this case cannot tell a constant factor on its own.
+    """
     hint = _type_hint(got, name, want)
     if hint:
         return hint
@@ -146,7 +176,7 @@ def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the r
         return known
     if got.ndim == 2 and got.shape[0] == got.shape[1] and matches(got, want.T):
         return f"{name} is the transpose of the answer (a .T too many or missing)"
-    hint = _factor_hint(got, want, factors)
+    hint = _factor_hint(got, want, factors, confirm)
     if hint:
         return hint.replace("the result", name, 1) if name != "the result" else hint
     diff = np.abs(got - want)
@@ -182,7 +212,7 @@ def diagnose_scalar(got: Any, want: Any, kind: str, call: str, mistakes: tuple =
         except Exception:
             continue
         if abs(float(alt) - float(want)) > 1e-12 and abs(float(got) - float(alt)) <= 1e-9 * max(1.0, abs(float(alt))):
-            return f"{call} returned {_show(got)}, expected {_show(want)}: {words}"
+            return f"{call} returned {_show(got)}, expected {_show(want)}: {mistake_words(words, args, kwargs)}"
     return f"{call} returned {_show(got)}, expected {_show(want)}"
 
 

@@ -37,7 +37,13 @@ class Case:
 
 @dataclass(frozen=True)
 class Exercise:
-    """A coding exercise: how to draw cases, what the answer is, and what goes wrong."""
+    """A coding exercise: how to draw cases, what the answer is, and what goes wrong.
+
+    ``mistakes`` pairs a wrong formula with its hint (a sentence, or a function of the
+    case's arguments that returns one, e.g. to name their shapes).  The hint is given when
+    the student's result equals the wrong formula's, or when the student's function raises
+    the very error the wrong formula raises (``delta_next @ W_next.T``: a shape error).
+    """
 
     id: str
     chapter: str
@@ -155,14 +161,17 @@ def _cases_output_delta(rng):
     for n, k in zip(_BATCH_SIZES, (3, 2, 3, 4, 2)):
         output = rng.uniform(0.05, 0.95, (n, k))
         target = rng.uniform(0.0, 1.0, (n, k))
-        out.append(Case((output, target), n=n))
+        factors = {float(n): "N, the batch size; each sample's delta is its own, no mean here"} if n > 1 else {}
+        factors[2.0] = "the 2 of the square, cancelled by the 1/2 of the loss, Eq. (eq-part1-loss)"
+        out.append(Case((output, target), factors=factors, n=n))
     return out
 
 
 def _cases_hidden_error(rng):
     out = []
     for n, (k, d) in zip(_BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
-        out.append(Case((rng.standard_normal((n, k)), rng.standard_normal((k, d))), n=n))
+        factors = {float(n): "N, the batch size; each sample's error is its own, no mean here"} if n > 1 else {}
+        out.append(Case((rng.standard_normal((n, k)), rng.standard_normal((k, d))), factors=factors, n=n))
     return out
 
 
@@ -202,7 +211,10 @@ def _cases_softmax_jacobian(rng):
 
 def _cases_relu_backward(rng):
     shapes = [(1, 3), (4, 3), (2, 3, 4), (5,), (3, 2, 2, 2)]
-    return [Case((rng.standard_normal(s), rng.standard_normal(s))) for s in shapes]
+    cases = [Case((rng.standard_normal(s), rng.standard_normal(s))) for s in shapes]
+    for case in cases[1:]:  # exact zeros in z (every third entry): where ReLU'(0) = 0 shows
+        case.args[1].flat[::3] = 0.0
+    return cases
 
 
 def _cases_mse(rng):
@@ -278,7 +290,10 @@ def _cases_input_grad(rng):
 
 
 def _pool_factors(size: int) -> dict:
-    return {float(size * size): "size^2, the number of entries in a pooling window"}
+    return {
+        float(size * size): "size^2, the number of entries in a pooling window",
+        float(size): "size; a window holds size^2 entries, each gets dout/size^2",
+    }
 
 
 def _cases_avg_pool(rng):
@@ -430,6 +445,65 @@ FORMULAS: dict[str, Callable[..., Any]] = {
 """Independent formulas for the exercises whose reference comes from the package."""
 
 
+# --------------------------------------------------------------------- hints that name the shapes
+
+def _shape(a) -> str:
+    return str(tuple(np.shape(a)))
+
+
+def _hint_net_input_no_transpose(x, W, b):
+    return (f"x {_shape(x)} @ W {_shape(W)} does not fit: W is (K, D), one row per output, "
+            "so the net inputs of the rows of x are x @ W.T + b, Eq. (eq-part1-net-row)")
+
+
+def _hint_net_input_column(x, W, b):
+    return (f"W @ x.T is the column form (K, N) of Eq. (eq-part1-net-column); with one sample per row "
+            f"the answer is x @ W.T + b, shape {_shape((x @ W.T))}")
+
+
+def _hint_hidden_transpose(d, W):
+    return (f"a .T too many: delta_next is (N, K) = {_shape(d)} and W_next (K, D) = {_shape(W)}, so "
+            f"delta_next @ W_next sums over K and gives (N, D); W_next.T {_shape(W.T)} does not fit, "
+            "Eq. (eq-part1-backprop-rows)")
+
+
+def _hint_hidden_order(d, W):
+    return (f"W_next.T {_shape(W.T)} @ delta_next {_shape(d)} does not fit: that is Eq. A.6's column form, "
+            "one sample per column; here each sample is a row: delta_next @ W_next, (N, K)(K, D) -> (N, D), "
+            "Eq. (eq-part1-backprop-rows)")
+
+
+def _hint_dense_dx(dout, x, W):
+    return (f"dx: dout {_shape(dout)} @ W.T {_shape(W.T)} does not fit: W is (K, D) = {_shape(W)}, "
+            "so dx = dout @ W, (N, K)(K, D) -> (N, D), no transpose")
+
+
+def _hint_dense_dw(dout, x, W):
+    return (f"dW: dout {_shape(dout)} @ x {_shape(x)} does not fit: dW = dout.T @ x, "
+            "(K, N)(N, D) -> (K, D), the shape of W")
+
+
+def _hint_softmax_keepdims(z):
+    return (f"the row sums have shape {_shape(z.sum(axis=1))}: keep the axis, "
+            "sum(axis=1, keepdims=True), so that each row is divided by its own sum")
+
+
+def _kernel_grad_convolved(x, dout):
+    """Seed 000 A.33's form: the valid convolution of x with dout, i.e. x correlated with rot180(dout)."""
+    return _kernel_grad(x, dout[:, :, ::-1, ::-1])
+
+
+_SIG_TABLE1 = ("this is s*(1-s)**2, seed 002's Table 1, an erratum of the book (erratum-002-table1-sigmoid); "
+               "the derivative is s*(1-s), Eq. (eq-part1-sigmoid-prime)")
+_RELU_AT_ZERO = ("at z = 0 the gradient passed: that is ReLU'(0) = 1, seed 002's Table 1 convention (1 if x >= 0); "
+                 "this exercise takes ReLU'(0) = 0: mask with (z > 0), Eq. (eq-part2-relu-prime)")
+_GLOROT_A21 = ("that is seed 000's zeta, Eq. A.21 (Table A.1): Glorot's bound divided by sqrt(6), an erratum of the "
+               "book (erratum-000-a21); the bound is sqrt(6/(fan_in+fan_out)), Eq. (eq-part3-glorot)")
+_KERNEL_A33 = ("you convolved x with dout (dout turned by 180 degrees), as seed 000's Eq. A.33 does, an erratum of "
+               "the book (erratum-000-a33); the kernel gradient correlates x with dout as it is: "
+               "dw[f,c,m,q] = sum dout[n,f,i,j] x[n,c,i+m,j+q], Eq. (eq-part3-dw)")
+
+
 _E = Exercise
 EXERCISES: dict[str, Exercise] = {
     e.id: e
@@ -440,12 +514,18 @@ EXERCISES: dict[str, Exercise] = {
             mistakes=(
                 (lambda z: _sigmoid(z), "this is sigmoid(z) itself, not its derivative s*(1-s)"),
                 (lambda z: z * (1.0 - z), "this is z*(1-z): apply it to s = sigmoid(z), not to z"),
+                (lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)) ** 2, _SIG_TABLE1),
             ),
         ),
         _E(
             "net_input", "part1/forward_pass", "(x (N,D), W (K,D), b (K,))", "x @ W.T + b",
             ("x", "W", "b"), _cases_net_input, lambda x, W, b: x @ W.T + b, batch=True,
-            mistakes=((lambda x, W, b: x @ W.T, "the bias b is missing: add it to every row"),),
+            mistakes=(
+                (lambda x, W, b: x @ W.T, "the bias b is missing: add it to every row"),
+                (lambda x, W, b: x @ W + b, _hint_net_input_no_transpose),
+                (lambda x, W, b: np.dot(x, W) + b, _hint_net_input_no_transpose),
+                (lambda x, W, b: W @ x.T + b, _hint_net_input_column),
+            ),
         ),
         _E(
             "output_delta", "part1/backprop_error", "(output (N,K), target (N,K))",
@@ -455,17 +535,32 @@ EXERCISES: dict[str, Exercise] = {
                 (lambda o, t: o - t, "the factor f'(Net) = output*(1-output) of the sigmoid is missing"),
                 (lambda o, t: (o - t) * _sigmoid(o) * (1.0 - _sigmoid(o)),
                  "you applied the sigmoid again: output is already f(Net), so f'(Net) = output*(1-output)"),
+                (lambda o, t: (o - t) * o * (1.0 - o) ** 2,
+                 "this has (1-output)**2, seed 002's Table 1, an erratum of the book (erratum-002-table1-sigmoid); "
+                 "f'(Net) = output*(1-output), Eq. (eq-part1-delta-def)"),
             ),
         ),
         _E(
             "hidden_error", "part1/backprop_error", "(delta_next (N,K), W_next (K,D))", "delta_next @ W_next",
             ("delta_next", "W_next"), _cases_hidden_error, lambda d, W: d @ W, batch=True,
+            mistakes=(
+                (lambda d, W: d @ W.T, _hint_hidden_transpose),
+                (lambda d, W: np.dot(d, W.T), _hint_hidden_transpose),
+                (lambda d, W: W.T @ d, _hint_hidden_order),
+                (lambda d, W: np.dot(W.T, d), _hint_hidden_order),
+            ),
         ),
         _E(
             "dense_backward", "part1/updating_parameters", "(dout (N,K), x (N,D), W (K,D))",
             "(dout @ W, dout.T @ x, dout.sum(0))",
             ("dout", "x", "W"), _cases_dense_backward, _ref_dense_backward, kind="tuple",
             output_names=("dx", "dW", "db"), batch=True,
+            mistakes=(  # tuple results: these hints answer the shape errors they raise
+                (lambda dout, x, W: (dout @ W.T, dout.T @ x, dout.sum(axis=0)), _hint_dense_dx),
+                (lambda dout, x, W: (np.dot(dout, W.T), dout.T @ x, dout.sum(axis=0)), _hint_dense_dx),
+                (lambda dout, x, W: (dout @ W, dout @ x, dout.sum(axis=0)), _hint_dense_dw),
+                (lambda dout, x, W: (dout @ W, np.dot(dout, x), dout.sum(axis=0)), _hint_dense_dw),
+            ),
         ),
         _E(
             "minibatch_weight_gradient", "part1/updating_parameters",
@@ -475,6 +570,9 @@ EXERCISES: dict[str, Exercise] = {
             mistakes=(
                 (lambda x, W, b, t: ((_sigmoid(x @ W.T + b) - t) / x.shape[0]).T @ x,
                  "the factor f'(Net) = O*(1-O) of the sigmoid is missing"),
+                (lambda x, W, b, t: (x @ W.T + b - t).T @ x / x.shape[0],
+                 "you used Net = x @ W.T + b where the output O = sigmoid(Net) belongs, and f'(Net) = O*(1-O) "
+                 "is missing"),
             ),
         ),
         _E(
@@ -485,6 +583,9 @@ EXERCISES: dict[str, Exercise] = {
                  "you normalised each column (axis=0); normalise each row (axis=1, keepdims=True)"),
                 (lambda z: np.exp(z - z.max()) / np.exp(z - z.max()).sum(),
                  "you normalised over the whole batch; normalise each row (axis=1, keepdims=True)"),
+                (lambda z: np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1),
+                 _hint_softmax_keepdims),
+                (lambda z: np.exp(z) / np.exp(z).sum(axis=1), _hint_softmax_keepdims),
             ),
             nan_hint="exp(1000) overflows: subtract each row's maximum before np.exp (it does not change the softmax)",
         ),
@@ -504,6 +605,8 @@ EXERCISES: dict[str, Exercise] = {
                 (lambda dout, z: (z > 0).astype(float), "dout is missing: multiply the upstream gradient by the mask"),
                 (lambda dout, z: dout * np.maximum(z, 0.0), "you multiplied by relu(z); multiply by its derivative, the mask (z > 0)"),
                 (lambda dout, z: dout * (z < 0), "the mask is reversed: the gradient passes where z > 0"),
+                (lambda dout, z: dout * (z >= 0), _RELU_AT_ZERO),
+                (lambda dout, z: dout * (z <= 0), "the mask is reversed: the gradient passes where z > 0"),
             ),
         ),
         _E(
@@ -518,6 +621,9 @@ EXERCISES: dict[str, Exercise] = {
             mistakes=(
                 (lambda h, y: (h - y) / h.shape[0],
                  "this is the gradient with respect to the logits (sigmoid + BCE); the exercise asks for d/dy_hat"),
+                (lambda h, y: (-y / h - (1 - y) / (1 - h)) / h.shape[0],
+                 "the sign of the second term is wrong: d/dy_hat of -(1-y) log(1-y_hat) is +(1-y)/(1-y_hat) "
+                 "(the inner derivative of 1-y_hat is -1), Eq. (eq-part2-bce-grad)"),
             ),
         ),
         _E(
@@ -528,6 +634,10 @@ EXERCISES: dict[str, Exercise] = {
             batch=True,
             mistakes=(
                 (lambda z, lab: _softmax(z) / z.shape[0], "the one-hot of the labels is not subtracted"),
+                (lambda z, lab: (z - _onehot(lab, z.shape[1])) / z.shape[0],
+                 "apply the softmax to the logits first: (softmax(logits) - onehot)/N, Eq. (eq-part2-ce-softmax-delta)"),
+                (lambda z, lab: (_softmax(z.T).T - _onehot(lab, z.shape[1])) / z.shape[0],
+                 "the softmax normalised each column (axis=0); normalise each row (axis=1, keepdims=True)"),
             ),
         ),
         _E(
@@ -536,6 +646,9 @@ EXERCISES: dict[str, Exercise] = {
             _via_package("sigmoid_bce_backward", lambda f, z, y: f(z, y, reduction="mean"), _F_SIGMOID_BCE), batch=True,
             mistakes=(
                 (lambda z, y: (z - y) / z.shape[0], "apply the sigmoid to the logits: (sigmoid(logits) - y)/N"),
+                (lambda z, y: (_sigmoid(z) - y) * _sigmoid(z) * (1.0 - _sigmoid(z)) / z.shape[0],
+                 "the factor sigmoid'(z) cancels against the BCE's 1/(y_hat(1-y_hat)): the fused gradient is "
+                 "(sigmoid(logits) - y)/N, Eq. (eq-part2-ce-sigmoid-delta)"),
             ),
         ),
         _E(
@@ -545,7 +658,8 @@ EXERCISES: dict[str, Exercise] = {
             _via_package("conv_output_size", lambda f, *a, **k: f(*a, **k), _ref_conv_output_size), kind="int",
             mistakes=(
                 (lambda s, k, stride=1, padding=0: (s - k) // stride + 1, "the padding is missing: it adds 2*padding to the size"),
-                (lambda s, k, stride=1, padding=0: (s + 2 * padding - k) // stride, "the + 1 is missing (a kernel as large as the input gives one output)"),
+                (lambda s, k, stride=1, padding=0: (s + 2 * padding - k) // stride, "the + 1 is missing, or sits inside the division: (size + 2*padding - kernel)//stride + 1 "
+                 "(a kernel as large as the input gives one output), Eq. (eq-part3-output-size)"),
                 (lambda s, k, stride=1, padding=0: (s + padding - k) // stride + 1, "padding is added on both sides: 2*padding"),
                 (lambda s, k, stride=1, padding=0: s + 2 * padding - k + 1, "the stride is missing: divide by it with //"),
             ),
@@ -567,7 +681,9 @@ EXERCISES: dict[str, Exercise] = {
             ("x", "dout"), _cases_kernel_grad, _via_package("conv2d_backward", _adapt_kernel_grad, _kernel_grad), batch=True,
             mistakes=(
                 (lambda x, d: _kernel_grad(x, d)[:, :, ::-1, ::-1],
-                 "the result is rotated by 180 degrees: dw[f,c,i,j] = sum dout[n,f,p,q] x[n,c,p+i,q+j], no flip"),
+                 "the result is rotated by 180 degrees (dout correlated with x, not x with dout?): "
+                 "dw[f,c,m,q] = sum dout[n,f,i,j] x[n,c,i+m,j+q], Eq. (eq-part3-dw), no flip"),
+                (_kernel_grad_convolved, _KERNEL_A33),
             ),
         ),
         _E(
@@ -605,6 +721,9 @@ EXERCISES: dict[str, Exercise] = {
                 (lambda i, o: float(np.sqrt(2.0 / (i + o))), "that is the standard deviation's 2; the bound of the uniform law has 6"),
                 (lambda i, o: 6.0 / (i + o), "the square root is missing"),
                 (lambda i, o: float(np.sqrt(6.0 / i)), "use fan_in + fan_out, not fan_in alone"),
+                (lambda i, o: float(np.sqrt(1.0 / (i + o))), _GLOROT_A21),
+                (lambda i, o: float(np.sqrt(6.0) / (i + o)), "the square root covers the whole fraction: sqrt(6/(fan_in+fan_out))"),
+                (lambda i, o: float(np.sqrt(6.0 / (i * o))), "the denominator is the sum fan_in + fan_out, not the product"),
             ),
         ),
         _E(
