@@ -1,8 +1,9 @@
 """Tests of scripts/make_student_edition.py and of the checker on the book's exercises.
 
 The student edition is generated from the real book into a temporary folder: no solution
-code and no solution directive remains, every stub answers "not done yet", and every
-reference solution of the book passes its checker.  A small synthetic notebook covers
+code and no solution directive remains, every stub answers "not done yet", every
+reference solution of the book passes its checker, and every notebook of the edition runs
+from top to bottom in a kernel (the whole book: a few minutes).  A small synthetic notebook covers
 the forms the chapters may not use yet (these tests pass with 0 exercises in the book).
 """
 
@@ -185,6 +186,98 @@ def test_the_stub_count_matches_the_solution_blocks(edition):
         original = nbformat.read(BOOK / rel, as_version=4)
         blocks = sum(c.source.count("### BEGIN SOLUTION") for c in original.cells if c.cell_type == "code")
         assert len(s.stubs) == blocks, rel
+
+
+# ----------------------------------------------------------------- the edition runs
+
+NOT_DONE = "{}: not done yet (replace the raise NotImplementedError line with your code)"
+
+
+def _stub_names(nb) -> set[str]:
+    return {
+        node.name
+        for cell in nb.cells
+        if cell.cell_type == "code" and 'NotImplementedError("exercise:' in cell.source
+        for node in ast.parse(_code(cell.source)).body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def _cell_text(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.output_type == "stream":
+            parts.append(out.text)
+        elif out.output_type in ("execute_result", "display_data"):
+            parts.append(out.get("data", {}).get("text/plain", ""))
+    return "\n".join(parts)
+
+
+def _execution_problems(path: Path) -> list[str]:
+    """Run a notebook of the edition as a student would, top to bottom, and list what went wrong.
+
+    Every cell must run, except those tagged raises-exception; every cell that calls
+    check(...) on a stub must show the checker's "not done yet" line (not a crash).
+    """
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    stubs = _stub_names(nb)
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        where = f"{path.name}, cell {index} (id {cell.get('id')})"
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if errors and "raises-exception" not in cell.metadata.get("tags", []):
+            problems.append(f"{where} raised {errors[0].ename}: {errors[0].evalue}")
+        try:
+            calls = [(fn, ex) for fn, ex in _exercise_calls(nbformat.v4.new_notebook(cells=[cell])) if fn in stubs]
+        except SyntaxError:
+            calls = []
+        text = _cell_text(cell)
+        for _, ex_id in calls:
+            if NOT_DONE.format(ex_id) not in text:
+                problems.append(f"{where}: check({ex_id}) did not answer 'not done yet'; the cell shows {text[:200]!r}")
+    return problems
+
+
+def test_every_notebook_of_the_edition_runs_as_handed_out(edition):
+    """The whole edition, executed in a kernel: a stub must never make a later cell crash."""
+    out, _ = edition
+    paths = _notebooks(out / "book")
+    assert len(paths) == len(_notebooks(BOOK))
+    problems = [p for path in paths for p in _execution_problems(path)]
+    assert not problems, "\n".join(problems)
+    seen = sum(len(_exercise_calls(nbformat.read(p, as_version=4))) for p in paths)
+    assert seen >= 2 * 10, f"expected the book's coding exercises in the edition, found {seen} check calls"
+
+
+def test_the_run_of_the_edition_sees_a_crash_caused_by_a_stub(tmp_path):
+    """The check above can fail: a later cell that calls an unsolved exercise is reported."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import numpy as np\nfrom backprop.classroom import check"),
+        nbformat.v4.new_code_cell(
+            'def sigmoid_prime(z):\n    raise NotImplementedError("exercise: sigmoid_prime")\n\n\ncheck(sigmoid_prime)'
+        ),
+        nbformat.v4.new_code_cell("sigmoid_prime(np.zeros(3))"),
+        nbformat.v4.new_code_cell("1 / 0", metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell('def net_input(x, W, b):\n    raise NotImplementedError("exercise: net_input")\n\n\nresult = check(net_input)  # not shown'),
+    ]
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(nb, path)
+    problems = _execution_problems(path)
+    assert len(problems) == 2, problems
+    assert problems[0].startswith("demo.ipynb, cell 2 (id ") and problems[0].endswith(
+        "raised NotImplementedError: exercise: sigmoid_prime"
+    )
+    assert "cell 4" in problems[1] and "check(net_input) did not answer 'not done yet'" in problems[1]
 
 
 # ----------------------------------------------------------------- a synthetic notebook
