@@ -439,6 +439,12 @@ KNOWN_MISTAKES = {
         "sigmoid_prime: wrong on case 1 of 5 (z (1,)): this is s*(1-s)**2, seed 002's Table 1, an erratum of the "
         "book (erratum-002-table1-sigmoid); the derivative is s*(1-s), Eq. (eq-part1-sigmoid-prime)",
     ),
+    "softmax_jacobian: seed 002 Table 1": (
+        "softmax_jacobian", lambda z: _softmax_rows(z) - _softmax_rows(z) ** 2,
+        "softmax_jacobian: wrong on case 1 of 5 (z (2,)): s - s**2 is only the diagonal of J, seed 002's Table 1, "
+        "an erratum of the book (erratum-002-table1-softmax-derivative); return the (K, K) matrix "
+        "diag(s) - outer(s, s), Eq. (eq-part2-softmax-jacobian)",
+    ),
     "glorot: seed 000 A.21": (
         "glorot_bound", lambda fan_in, fan_out: np.sqrt(1.0 / (fan_in + fan_out)),
         "glorot_bound: wrong on case 1 of 5 (fan_in=3, fan_out=5): glorot_bound(3, 5) returned 0.353553, expected "
@@ -584,6 +590,18 @@ KNOWN_MISTAKES = {
         "Eq. (eq-part3-output-size)",
     ),
 }
+
+
+def test_the_labels_named_in_hints_exist_in_the_book():
+    source = (ROOT / "src" / "backprop" / "classroom" / "_registry.py").read_text()
+    named = set(re.findall(r"\b((?:eq|erratum)-[a-z0-9-]+[a-z0-9])", source))
+    assert {"erratum-000-a21", "erratum-000-a33", "erratum-002-table1-sigmoid", "eq-part2-relu-prime"} <= named
+    book = "\n".join(
+        cell.source for path in sorted((ROOT / "book").rglob("*.ipynb"))
+        for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+    )
+    defined = set(re.findall(r"^\((erratum-[a-z0-9-]+)\)=", book, flags=re.M)) | set(re.findall(r"\$\$ *\((eq-[a-z0-9-]+)\)", book))
+    assert not named - defined, f"hints name labels the book does not define: {sorted(named - defined)}"
 
 
 @pytest.mark.parametrize("what", list(KNOWN_MISTAKES))

@@ -596,6 +596,10 @@ EXERCISES: dict[str, Exercise] = {
                 (lambda z: np.diag(_softmax(z)), "only the diagonal s_i is there: subtract the outer product s_i s_j"),
                 (lambda z: -np.outer(_softmax(z), _softmax(z)), "the diagonal term s_i delta_ij is missing"),
                 (lambda z: np.diag(_softmax(z) * (1 - _softmax(z))), "off-diagonal entries -s_i s_j are missing"),
+                (lambda z: _softmax(z) - _softmax(z) ** 2,
+                 "s - s**2 is only the diagonal of J, seed 002's Table 1, an erratum of the book "
+                 "(erratum-002-table1-softmax-derivative); return the (K, K) matrix diag(s) - outer(s, s), "
+                 "Eq. (eq-part2-softmax-jacobian)"),
             ),
         ),
         _E(
@@ -658,7 +662,8 @@ EXERCISES: dict[str, Exercise] = {
             _via_package("conv_output_size", lambda f, *a, **k: f(*a, **k), _ref_conv_output_size), kind="int",
             mistakes=(
                 (lambda s, k, stride=1, padding=0: (s - k) // stride + 1, "the padding is missing: it adds 2*padding to the size"),
-                (lambda s, k, stride=1, padding=0: (s + 2 * padding - k) // stride, "the + 1 is missing, or sits inside the division: (size + 2*padding - kernel)//stride + 1 "
+                (lambda s, k, stride=1, padding=0: (s + 2 * padding - k) // stride,
+                 "the + 1 is missing, or sits inside the division: (size + 2*padding - kernel)//stride + 1 "
                  "(a kernel as large as the input gives one output), Eq. (eq-part3-output-size)"),
                 (lambda s, k, stride=1, padding=0: (s + padding - k) // stride + 1, "padding is added on both sides: 2*padding"),
                 (lambda s, k, stride=1, padding=0: s + 2 * padding - k + 1, "the stride is missing: divide by it with //"),
