@@ -114,3 +114,22 @@ def test_neuron(n):
         assert name in text, name
     with pytest.raises(ValueError, match="n_inputs"):
         draw_neuron(0)
+
+
+@pytest.mark.parametrize("fig", [draw_feedforward_network((3, 3, 3, 2)), draw_feedforward_network((4, 2, 3, 3)),
+                                 draw_error_backprop(3), draw_error_backprop(5)],
+                         ids=["fig-a1", "fig-a1-other", "fig-a2", "fig-a2-five"])
+def test_part1_figures_are_readable_at_the_column_width(fig):
+    # the book shows a figure at about 690 px: at 100 dpi a figure at most 7 in wide is not
+    # shrunk, so a label of 10 pt stays readable; every label lies inside the figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    assert fig.get_figwidth() <= 7.0
+    sizes = [t.get_fontsize() for t in fig.axes[0].texts]
+    assert min(sizes) >= 10.0, sorted(set(sizes))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for t in fig.axes[0].texts:
+        e = t.get_window_extent(renderer)
+        assert e.x0 >= -1 and e.y0 >= -1 and e.x1 <= fig.bbox.x1 + 1 and e.y1 <= fig.bbox.y1 + 1, t.get_text()

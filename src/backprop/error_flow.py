@@ -206,56 +206,72 @@ def error_flow_step(layer: int, example: str, seed: int = 0) -> dict:
     return {"layer": int(layer), "flow": flow, "revealed": revealed, "equation": equation, "x": x, "target": target}
 
 
+# The book shows a figure at its text-column width, about 690 px on a laptop.  At
+# matplotlib's 100 dpi a 6.9 in figure is shown at its natural size, so the labels keep their
+# point sizes (at least 10 pt); a 10 in figure would shrink them to about two thirds.
+FIG_WIDTH = 6.9
+_LABEL_PT = 10.0
+
+
 def draw_error_flow(data: dict) -> Figure:
     """The network with O at every node and, on the layers reached so far, Delta E and delta."""
     flow: ErrorFlow = data["flow"]
     layer = data["layer"]
     sizes = [o.shape[0] for o in flow.outputs]
-    spacing, dx = 1.25, 3.0
+    spacing, dx, radius = 1.3, 3.0, 0.42
     xs = [dx * i for i in range(len(sizes))]
     height = max(sizes) * spacing
-    fig = Figure(figsize=(10.0, 5.6), facecolor="white")
+    x_lo, x_hi = -1.2, xs[-1] + 2.25  # room right of the output layer for its Delta E, delta
+    y_lo, y_hi = -height / 2 - 1.35, height / 2 + 0.75
+    # one data unit is as long across as up, so the nodes are circles
+    fig = Figure(figsize=(FIG_WIDTH, FIG_WIDTH * (y_hi - y_lo) / (x_hi - x_lo)), facecolor="white")
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-    ax.set_xlim(-1.0, xs[-1] + 1.9)
-    ax.set_ylim(-height / 2 - 1.0, height / 2 + 1.0)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
     ax.axis("off")
+    pt = 72.0 * FIG_WIDTH / (x_hi - x_lo)  # points per data unit
     pos = [[(x, ((n - 1) / 2.0 - i) * spacing) for i in range(n)] for n, x in zip(sizes, xs)]
     for l in range(len(sizes) - 1):
         active = l + 1 == layer  # the bundle that the last step (layer+1 -> layer) crossed
         for a in pos[l]:
             for b in pos[l + 1]:
                 if active:
-                    arrow = FancyArrowPatch(b, a, arrowstyle="-|>", mutation_scale=9, color="#c0392b",
-                                            linewidth=1.1, shrinkA=15, shrinkB=15, zorder=2)
+                    arrow = FancyArrowPatch(b, a, arrowstyle="-|>", mutation_scale=10, color="#c0392b",
+                                            linewidth=1.3, shrinkA=radius * pt, shrinkB=radius * pt, zorder=2)
                     arrow.set_gid("error")
                 else:
-                    arrow = FancyArrowPatch(a, b, arrowstyle="-", color="#bbbbbb", linewidth=0.6,
-                                            shrinkA=15, shrinkB=15, zorder=1)
+                    arrow = FancyArrowPatch(a, b, arrowstyle="-", color="#bbbbbb", linewidth=0.7,
+                                            shrinkA=radius * pt, shrinkB=radius * pt, zorder=1)
                 ax.add_patch(arrow)
     for l, column in enumerate(pos):
         current = l + 1 == layer
         for i, (x, y) in enumerate(column):
             face = "#fde4c8" if data["revealed"][l] else "#eeeeee"
-            circle = Circle((x, y), 0.36, facecolor=face, edgecolor="#c0392b" if current else "black",
+            circle = Circle((x, y), radius, facecolor=face, edgecolor="#c0392b" if current else "black",
                             linewidth=2.4 if current else 1.0, zorder=3)
             circle.set_gid("node")
             ax.add_patch(circle)
-            ax.text(x, y, f"{flow.outputs[l][i]:.2f}", ha="center", va="center", fontsize=9, zorder=4)
+            ax.text(x, y, f"{flow.outputs[l][i]:.2f}", ha="center", va="center", fontsize=_LABEL_PT, zorder=4)
             if data["revealed"][l]:
                 lines = [f"ΔE={flow.errors[l][i]:+.3f}"]
                 if flow.deltas[l] is not None:
                     lines.append(f"δ={flow.deltas[l][i]:+.3f}")
-                ax.text(x + 0.42, y - 0.05, "\n".join(lines), ha="left", va="top", fontsize=7.5, color="#c0392b",
-                        zorder=4, bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.0))
+                # beside the node, on the side away from the red arrows: left of the layer the
+                # error has just reached (its arrowheads come in from the right), right elsewhere
+                left = current and l < len(pos) - 1
+                ax.text(x - radius - 0.05 if left else x + radius + 0.05, y - 0.08, "\n".join(lines),
+                        ha="right" if left else "left", va="top", fontsize=_LABEL_PT, color="#c0392b",
+                        linespacing=1.1, zorder=4, bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=0.5))
         title = "layer 1 (input)" if l == 0 else f"layer {l + 1}" + (" = L" if l == len(pos) - 1 else "")
-        ax.text(xs[l], height / 2 + 0.55, title, ha="center", va="center", fontsize=10,
+        ax.text(xs[l], height / 2 + 0.35, title, ha="center", va="center", fontsize=11,
                 fontweight="bold" if current else "normal")
     for (x, y), t in zip(pos[-1], data["target"]):
-        ax.text(x + 0.42, y + 0.32, f"T={t:g}", ha="left", va="center", fontsize=8)
-    ax.text(xs[-1] / 2, -height / 2 - 0.45, data["equation"] + f"    E = {flow.loss:.4f}", ha="center",
-            va="center", fontsize=11)
-    ax.text(xs[-1] / 2, -height / 2 - 0.85, "node: output O;  red: ΔE = ∂E/∂O and δ = ΔE·f'(Net)", ha="center",
-            va="center", fontsize=8, color="#555555")
+        ax.text(x + radius + 0.05, y + 0.1, f"T={t:g}", ha="left", va="bottom", fontsize=_LABEL_PT)
+    middle = (xs[0] + xs[-1]) / 2
+    ax.text(middle, -height / 2 - 0.45, data["equation"] + f"    E = {flow.loss:.4f}", ha="center",
+            va="center", fontsize=12)
+    ax.text(middle, -height / 2 - 1.0, "node: output O;  red: ΔE = ∂E/∂O and δ = ΔE·f'(Net)", ha="center",
+            va="center", fontsize=_LABEL_PT, color="#555555")
     return fig
 
 

@@ -219,7 +219,7 @@ def _draw_training_curves(data: dict):
 
     sizes = "-".join(str(s) for s in data["sizes"])
     title = (
-        f"{sizes} network, learning rate {data['learning_rate']:g}, {data['n_train']} training digits: "
+        f"{sizes} network, learning rate {data['learning_rate']:g}, {data['n_train']} training digits\n"
         f"test accuracy {data['test_accuracy']:.3f}"
     )
     return plot_history(data["history"], title=title)

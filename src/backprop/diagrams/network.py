@@ -33,6 +33,10 @@ __all__ = [
 ]
 
 NODE_RADIUS = 0.22
+# The book shows a figure at its text-column width, about 690 px on a laptop: at 100 dpi a
+# figure FIG_WIDTH wide is shown at its natural size, so its labels keep their point sizes
+# (10 pt or more).  A 9 in figure would shrink them to three quarters.
+FIG_WIDTH = 6.9
 COLORS = {
     "input": "#dbe9f6",
     "hidden": "#fde4c8",
@@ -43,7 +47,10 @@ COLORS = {
 }
 
 
-def _figure(width: float, height: float, xlim: tuple[float, float], ylim: tuple[float, float]):
+def _figure(width: float, height: float | None, xlim: tuple[float, float], ylim: tuple[float, float]):
+    """A white figure with one borderless axes of equal aspect; ``height=None`` fits the limits exactly."""
+    if height is None:
+        height = width * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
     fig = Figure(figsize=(width, height), facecolor="white")
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_facecolor("white")
@@ -103,7 +110,7 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
     xs = [0.0, 2.6, 5.2, 7.8]
     spacing = 0.9
     height = max(sizes) * spacing + 1.6
-    fig, ax = _figure(9.0, 0.9 * height + 1.5, (-1.0, 9.4), (-height / 2 - 1.2, height / 2 + 1.1))
+    fig, ax = _figure(FIG_WIDTH, None, (-1.05, 9.75), (-height / 2 - 1.35, height / 2 + 1.3))
     positions = []
     for layer, (n, x) in enumerate(zip(sizes, xs)):
         idx, last, sym = letters[layer]
@@ -115,27 +122,27 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
         pos = []
         for y, lab in zip(ys, labels):
             sup = "" if layer == 0 else f"^{layer + 1}"
-            _node(ax, x, y, f"${sym}_{{{lab}}}{sup}$", colors[layer], fontsize=9)
+            _node(ax, x, y, f"${sym}_{{{lab}}}{sup}$", colors[layer], r=0.27, fontsize=10)
             pos.append((x, y))
         positions.append(pos)
-        ax.text(x, height / 2 + 0.55, names[layer], ha="center", va="bottom", fontsize=9)
+        ax.text(x, height / 2 + 0.5, names[layer], ha="center", va="bottom", fontsize=10)
     for layer in range(3):
         for a in positions[layer]:
             for b in positions[layer + 1]:
-                _arrow(ax, a, b, lw=0.6, shrink=11)
+                _arrow(ax, a, b, lw=0.6, shrink=13)
         xm = (xs[layer] + xs[layer + 1]) / 2
         ax.text(xm, -height / 2 - 0.25, f"$\\mathbf{{W}}_{{H_{layer + 1}}}$", ha="center", va="top", fontsize=12,
                 bbox=dict(boxstyle="round", facecolor="white", edgecolor="#888888"))
     if bias:
         for layer in range(1, 4):
             bx, by = xs[layer] - 1.0, height / 2 + 0.1
-            _node(ax, bx, by, "$+1$", COLORS["bias"], gid="bias", r=0.17, fontsize=7)
+            _node(ax, bx, by, "$+1$", COLORS["bias"], gid="bias", r=0.23, fontsize=10)
             for (x, y) in positions[layer]:
-                _arrow(ax, (bx, by), (x, y), lw=0.6, ls="--", color="#999999", shrink=9)
-        ax.text(8.5, height / 2 + 0.1, "biases $d$", fontsize=8, ha="left", va="center", color="#666666")
+                _arrow(ax, (bx, by), (x, y), lw=0.6, ls="--", color="#999999", shrink=11)
+        ax.text(8.45, height / 2 + 0.1, "biases $d$", fontsize=10, ha="left", va="center", color="#666666")
     for lab, (x, y) in zip([str(i + 1) for i in range(sizes[3] - 1)] + ["Z"], positions[3]):
-        ax.text(x + 0.35, y, f"vs. $T_{{{lab}}}$", ha="left", va="center", fontsize=8)
-    ax.text(4.0, -height / 2 - 1.0, r"$E = \sum_z \frac{1}{2}(T_z - O_z^4)^2$", ha="center", va="center", fontsize=10)
+        ax.text(x + 0.38, y, f"vs. $T_{{{lab}}}$", ha="left", va="center", fontsize=10)
+    ax.text(3.9, -height / 2 - 1.05, r"$E = \sum_z \frac{1}{2}(T_z - O_z^4)^2$", ha="center", va="center", fontsize=11)
     return fig
 
 
@@ -155,18 +162,18 @@ def draw_error_backprop(n_upper: int = 3) -> Figure:
         ys = ys[: n - 1] + [ys[n]]
     labels = [str(i + 1) for i in range(n - 1)] + ["Z"] if n >= 2 else ["z"]
     height = (len(ys) + 1) * spacing + 1.5
-    fig, ax = _figure(9.0, 0.75 * height + 1.0, (-2.6, 8.8), (-height / 2 - 0.5, height / 2 + 0.7))
+    fig, ax = _figure(FIG_WIDTH, None, (-2.7, 8.6), (-height / 2 - 0.45, height / 2 + 0.55))
     xk, xz = 0.0, 5.0
     _node(ax, xk, 0.0, "$k$", COLORS["hidden"], r=0.35, fontsize=13)
-    ax.text(xk, -0.55, "$O_k^{L-1}$", ha="center", va="top", fontsize=10)
+    ax.text(xk, -0.55, "$O_k^{L-1}$", ha="center", va="top", fontsize=11)
     ax.text(xk, 0.9, r"$\Delta E_k^{L-1} = \sum_z W_{zk}\,\Delta E_z^L f'(Net_z^L)$", ha="center", va="bottom",
-            fontsize=10, color=COLORS["error"])
+            fontsize=11, color=COLORS["error"])
     for lab, y in zip(labels, ys):
         _node(ax, xz, y, f"${lab}$", COLORS["output"], r=0.35, fontsize=12)
         _arrow(ax, (xk, 0.0), (xz, y), lw=0.8, color="#999999", shrink=14)
         _arrow(ax, (xz, y - 0.12), (xk, -0.12), lw=1.6, color=COLORS["error"], shrink=16, gid="error")
         t = 0.55
-        ax.text(xk + t * (xz - xk), t * y + 0.12, f"$W_{{{lab}k}}$", ha="center", va="bottom", fontsize=10,
+        ax.text(xk + t * (xz - xk), t * y + 0.12, f"$W_{{{lab}k}}$", ha="center", va="bottom", fontsize=11,
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         ax.text(xz + 0.5, y, f"$\\Delta E_{{{lab}}}^L \\cdot f'(Net_{{{lab}}}^L)$", ha="left", va="center",
                 fontsize=11, color=COLORS["error"])
@@ -175,7 +182,7 @@ def draw_error_backprop(n_upper: int = 3) -> Figure:
     ax.text(xk, height / 2 + 0.2, "layer $L-1$", ha="center", va="center", fontsize=11)
     ax.text(xz, height / 2 + 0.2, "layer $L$", ha="center", va="center", fontsize=11)
     ax.text(2.5, -height / 2 - 0.1, "grey: forward connections;  red: the error flowing back", ha="center",
-            va="center", fontsize=9, color="#555555")
+            va="center", fontsize=10, color="#555555")
     return fig
 
 
