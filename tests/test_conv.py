@@ -49,6 +49,38 @@ def test_vectorized_matches_naive(seed, case):
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_without_input_grad_dw_and_db_are_unchanged(case):
+    # a first layer skips dx (its input is the data); dw and db must be the very same numbers
+    x, w, b, stride, padding = _random_case(3, case)
+    out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    dout = np.random.default_rng(7).normal(size=out.shape)
+    dx, dw, db = conv2d_backward(dout, cache)
+    none, dw_only, db_only = conv2d_backward(dout, cache, input_grad=False)
+    assert none is None and dx is not None
+    np.testing.assert_array_equal(dw_only, dw)
+    np.testing.assert_array_equal(db_only, db)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lenet_shapes_match_naive_in_both_dtypes(dtype):
+    # the shapes the BLAS path meets in LeNet (C = 1 and C = 6), against the loop reference
+    rng = np.random.default_rng(11)
+    for n, c, h, f in [(3, 1, 12, 6), (2, 6, 9, 12), (2, 3, 8, 1)]:
+        x = rng.normal(size=(n, c, h, h)).astype(dtype)
+        w = rng.normal(size=(f, c, 5, 5)).astype(dtype)
+        b = rng.normal(size=f).astype(dtype)
+        out, cache = conv2d_forward(x, w, b)
+        out_ref, cache_ref = conv2d_forward_naive(x, w, b)
+        assert out.dtype == dtype and out.flags.c_contiguous
+        tol = 1e-5 if dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(out, out_ref, rtol=tol, atol=tol)
+        dout = rng.normal(size=out.shape).astype(dtype)
+        for got, want in zip(conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache_ref)):
+            assert got.dtype == dtype
+            np.testing.assert_allclose(got, want, rtol=tol, atol=10 * tol)
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_output_shape_formula(case):
     x, w, b, stride, padding = _random_case(0, case)
     out, _ = conv2d_forward(x, w, b, stride=stride, padding=padding)

@@ -184,3 +184,15 @@ def test_output_size_bad_input():
         pool_output_size(3, 4, 1)
     with pytest.raises(ValueError, match=r"stride must be an integer >= 1; got 0"):
         pool_output_size(8, 2, 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,size", [((4, 6, 24, 24), 2), ((3, 12, 8, 8), 2), ((2, 3, 9, 12), 3), ((2, 2, 17, 17), 4)])
+def test_average_fast_path_sums_in_numpys_order(dtype, shape, size):
+    # the whole-array additions give the bits of numpy's mean over the two window axes (same order)
+    x = np.random.default_rng(4).normal(size=shape).astype(dtype)
+    out, _ = avg_pool2d_forward(x, size)
+    n, c, h, w = shape
+    blocks = x[:, :, : h // size * size, : w // size * size].reshape(n, c, h // size, size, w // size, size)
+    np.testing.assert_array_equal(out, blocks.mean(axis=(3, 5)))
+    assert out.dtype == dtype

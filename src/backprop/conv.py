@@ -14,12 +14,16 @@ Shapes (book notation page):
     b    (F,)               one bias per filter, added once (not once per input channel)
     out  (N, F, H', W')     H' = floor((H + 2 padding - KH) / stride) + 1, likewise W'
 
-The fast path turns the padded input into a strided window view (N, C, H', W', KH, KW)
-(im2col without copying until ``tensordot`` needs to) and contracts it with ``tensordot``:
-no Python loop over pixels or batch items.  The backward pass loops only over the KH*KW
-kernel offsets to scatter the input gradient back.  ``conv2d_forward_naive`` /
-``conv2d_backward_naive`` are the loop-based references the tests compare against.
-Floating dtypes are preserved: float32 in, float32 out.
+The fast path is im2col plus one matrix product (BLAS): the padded input's strided window
+view (N, C, H', W', KH, KW) is copied once into the matrix ``cols`` of shape
+(C*KH*KW, N*H'*W') (the copy whose inner axis is W', the cheap direction), and the layer is
+``cols.T @ w`` for the forward pass, ``dout @ cols.T`` for the kernel gradient: no Python
+loop over pixels or batch items.  The input gradient is one product ``dout @ w`` of shape
+(N*H'*W', C*KH*KW), scattered back with one strided whole-array addition per kernel offset
+(KH*KW of them).  Each product has the operand shapes of a ``tensordot`` over the same
+axes, so the results are bit-for-bit those of the earlier ``tensordot`` implementation.
+``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
+tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
 
 from __future__ import annotations
@@ -104,6 +108,27 @@ def _windows(xp: np.ndarray, kh: int, kw: int, stride: int) -> np.ndarray:
     return view[:, :, ::stride, ::stride]
 
 
+def _im2col(xp: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+    """The matrix cols (C*KH*KW, N*H'*W') with cols[(c, m, q), (n, i, j)] = xp[n, c, s*i + m, s*j + q].
+
+    One copy of the window view, in the order (C, KH, KW, N, H', W'): its innermost axis
+    runs along a row of the image, so the copy reads memory almost in order.
+    """
+    n, c = xp.shape[:2]
+    view = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
+    return np.ascontiguousarray(view.transpose(1, 4, 5, 0, 2, 3)).reshape(c * kh * kw, n * ho * wo)
+
+
+def _rows(cols: np.ndarray, n_filters: int) -> np.ndarray:
+    """cols.T (N*H'*W', C*KH*KW) for a BLAS product with an F-column operand.
+
+    The transposed view costs nothing and BLAS reads it as is.  With a single filter numpy
+    multiplies by a vector (gemv), whose summation order depends on the memory layout; a
+    C-ordered copy keeps the result bit-for-bit that of ``tensordot``.
+    """
+    return cols.T if n_filters > 1 else np.ascontiguousarray(cols.T)
+
+
 def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
     """out[n, f] = b[f] + sum_c (xp[n, c] star w[f, c]) with stride (book Eq. eq-part3-conv-layer).
 
@@ -114,13 +139,18 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     dtype = np.result_type(x, w, b)
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    n, f = x.shape[0], w.shape[0]
     kh, kw = w.shape[2:]
     xp = _pad(x, padding)
-    cols = _windows(xp, kh, kw, stride)  # (N, C, H', W', KH, KW)
-    out = np.tensordot(cols, w, axes=([1, 4, 5], [1, 2, 3]))  # (N, H', W', F)
-    out = out.transpose(0, 3, 1, 2) + b[None, :, None, None]
+    ho = (xp.shape[2] - kh) // stride + 1
+    wo = (xp.shape[3] - kw) // stride + 1
+    cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
+    w_cols = w.transpose(1, 2, 3, 0).reshape(-1, f)  # (C*KH*KW, F)
+    out = np.dot(_rows(cols, f), w_cols)  # (N*H'*W', F): one BLAS product
+    out += b  # one bias per filter, added once
+    out = np.ascontiguousarray(out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2))  # (N, F, H', W')
     cache = (x.shape, xp, w, stride, padding)
-    return np.ascontiguousarray(out), cache
+    return out, cache
 
 
 def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
@@ -133,7 +163,7 @@ def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
     return dout
 
 
-def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Backward pass of :func:`conv2d_forward` (book Eqs. eq-part3-dx, eq-part3-dw, eq-part3-db;
     seed 000 Eqs. A.27-A.29, A.32-A.33; seed 002 Eqs. 3.67-3.74; seed 003 section 5).
 
@@ -146,15 +176,21 @@ def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndar
       i.e. full correlation with rot180(w)), error dilated by the stride, padding cropped.
 
     Sums run over the batch: if the loss is a mean over N, ``dout`` already carries the 1/N.
+    With ``input_grad=False`` (a first layer, whose input is the data) dx is not computed
+    and ``None`` is returned in its place: it is the most expensive of the three.
     """
     x_shape, xp, w, stride, padding = cache
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
-    kh, kw = w.shape[2:]
-    _, _, ho, wo = dout.shape
+    n, f, ho, wo = dout.shape
+    c, kh, kw = w.shape[1:]
     db = dout.sum(axis=(0, 2, 3))
-    cols = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
-    dw = np.tensordot(dout, cols, axes=([0, 2, 3], [0, 2, 3]))  # (F, C, KH, KW)
-    dcols = np.tensordot(dout, w, axes=([1], [0]))  # (N, H', W', C, KH, KW)
+    cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W'), recomputed: the cache stays small
+    dout_f = dout.transpose(1, 0, 2, 3).reshape(f, n * ho * wo)  # (F, N*H'*W')
+    dw = np.dot(dout_f, _rows(cols, f)).reshape(w.shape)  # (F, C, KH, KW): sum over n, i, j in one BLAS product
+    if not input_grad:
+        return None, dw, db
+    dcols = np.dot(dout.transpose(0, 2, 3, 1).reshape(n * ho * wo, f), w.reshape(f, c * kh * kw))
+    dcols = dcols.reshape(n, ho, wo, c, kh, kw)  # dcols[n, i, j, c, m, q] = sum_f dout[n, f, i, j] w[f, c, m, q]
     dxp = np.zeros(xp.shape, dtype=np.result_type(dout, w))
     for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
         for q in range(kw):

@@ -207,7 +207,7 @@ class LeNet(_CNNBase):
         ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])  # A.29, A.33
         da1 = avg_pool2d_backward(ds1, c["pool1"])  # A.30 with the factor 1/4
         dc1 = sigmoid_backward(da1, c["act1"])  # A.32
-        _, dW1, db1 = conv2d_backward(dc1, c["conv1"])  # A.33
+        _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)  # A.33
         grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
         return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
 
@@ -318,7 +318,7 @@ class Net004(_CNNBase):
         ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])
         da1 = avg_pool2d_backward(ds1, c["pool1"])
         dc1 = _act_backward(da1, c["act1"])
-        _, dW1, db1 = conv2d_backward(dc1, c["conv1"])
+        _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)
         grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3, W4=dW4, b4=db4)
         return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
 
