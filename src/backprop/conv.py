@@ -146,9 +146,9 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     wo = (xp.shape[3] - kw) // stride + 1
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     w_cols = w.transpose(1, 2, 3, 0).reshape(-1, f)  # (C*KH*KW, F)
-    out = np.dot(_rows(cols, f), w_cols)  # (N*H'*W', F): one BLAS product
-    out += b  # one bias per filter, added once
-    out = np.ascontiguousarray(out.reshape(n, ho, wo, f).transpose(0, 3, 1, 2))  # (N, F, H', W')
+    prod = np.dot(_rows(cols, f), w_cols).reshape(n, ho, wo, f)  # (N, H', W', F): one BLAS product
+    out = np.empty((n, f, ho, wo), dtype=prod.dtype)
+    np.add(prod.transpose(0, 3, 1, 2), b[None, :, None, None], out=out)  # one bias per filter, added once
     cache = (x.shape, xp, w, stride, padding)
     return out, cache
 
