@@ -21,7 +21,9 @@ view (N, C, H', W', KH, KW) is copied once into the matrix ``cols`` of shape
 loop over pixels or batch items.  The input gradient is one product ``dout @ w`` of shape
 (N*H'*W', C*KH*KW), scattered back with one strided whole-array addition per kernel offset
 (KH*KW of them).  Each product has the operand shapes of a ``tensordot`` over the same
-axes, so the results are bit-for-bit those of the earlier ``tensordot`` implementation.
+axes, so the results are bit-for-bit those of the earlier ``tensordot`` implementation
+(with OpenBLAS, for a given number of BLAS threads: float32 products may differ in the
+last bit between 1 and 2 threads, with either implementation).
 ``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
 tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
