@@ -48,12 +48,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     exp(z) / (1 + exp(z)); neither ever exponentiates a large positive number.
     """
     z = as_float_array("z", z, allow_empty=True)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    e = np.exp(-np.abs(z))  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
