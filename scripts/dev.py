@@ -33,7 +33,7 @@ STAMP = VENV / ".requirements.sha256"
 def run(*cmd: str | Path, **kw) -> int:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     # the BLAS thread count of the stored outputs (see tests/conftest.py), also in JupyterLab
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", **kw.pop("env", {})}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", **kw.pop("env", {})}
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env, **kw)
 
 

@@ -109,9 +109,9 @@ def execute(path: Path) -> None:
 
 
 def main(args: list[str]) -> int:
-    # the same BLAS thread count as the tests (tests/conftest.py): LeNet's float32 training
-    # depends on the summation order, and one thread sums in another order than two or more
-    os.environ["OPENBLAS_NUM_THREADS"] = "2"
+    # the BLAS thread count of the tests (see tests/conftest.py): LeNet's float32 training
+    # depends on the summation order, which changes between one thread and several
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
     paths = [Path(a).resolve() for a in args] or sorted(
         p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and "_build" not in p.parts
     )
