@@ -92,10 +92,11 @@ def set_repository(url: str, root: Path = ROOT) -> list[Path]:
     Every file is checked before any is written, so a refusal leaves the tree as it was.
     """
     url = normalize_github_url(url)
-    config_url(root)  # exactly one url line, or a clear error
     config = root / "_config.yml"
-    text = config.read_text(encoding="utf-8")
-    new_texts = {config: _CONFIG_URL_LINE.sub(lambda m: f'{m[1]}"{url}"', text)} if config_url(root) != url else {}
+    new_texts = {}
+    if config_url(root) != url:  # also: exactly one url line, or a clear error
+        text = config.read_text(encoding="utf-8")
+        new_texts[config] = _CONFIG_URL_LINE.sub(lambda m: f'{m[1]}"{url}"', text)
     source = setup_cell_source(url).splitlines(keepends=True)
     for path in notebooks(root):
         old_text = path.read_text(encoding="utf-8")

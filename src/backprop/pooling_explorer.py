@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from backprop._validation import check_choice, check_positive_int
+from backprop.figure_layout import COLUMN_FIGURE_WIDTH, fit_cell_labels
 from backprop.pooling import avg_pool2d_backward, avg_pool2d_forward, max_pool2d_backward, max_pool2d_forward
 
 __all__ = ["pooling_routes", "draw_pooling_routes", "pooling_explorer"]
@@ -100,28 +101,13 @@ def _grid(ax, values: np.ndarray, title: str, frames=(), label=None) -> tuple:
     return ax, texts, values.shape[1]
 
 
-def _fit_cell_labels(fig: Figure, labelled: list) -> None:
-    """After layout, shrink each panel's cell labels below 12 pt only if its cells are too narrow for them."""
-    for ax, texts, n_cols in labelled:
-        ax.apply_aspect()
-        cell_pt = 72.0 * ax.get_position().width * fig.get_figwidth() / n_cols
-        longest = max((len(t.get_text()) for t in texts), default=1)
-        size = min(12.0, max(5.0, 0.75 * cell_pt / (0.64 * max(longest, 2))))
-        for t in texts:
-            t.set_fontsize(size)
-
-
-# The book shows a figure at its text-column width (about 690 px on a laptop, 360 px on a
-# phone).  At matplotlib's 100 dpi a 6.4 in figure is 640 px wide: shown at about its natural
-# size, so a 12 pt label stays about 12 pt.  Four panels side by side would need 10 in and
-# shrink every label by half, hence two rows of two.
-FIG_WIDTH = 6.4
-
-
 def draw_pooling_routes(data: dict) -> Figure:
-    """Four panels in two rows: input x and the pooled map; the arriving error and the error sent back dL/dx."""
+    """Four panels in two rows: input x and the pooled map; the arriving error and the error sent back dL/dx.
+
+    Four panels side by side would need 10 in and halve every label, hence two rows of two.
+    """
     h, w = data["x"].shape
-    fig = Figure(figsize=(FIG_WIDTH, 1.4 + FIG_WIDTH * h / w))
+    fig = Figure(figsize=(COLUMN_FIGURE_WIDTH, 1.4 + COLUMN_FIGURE_WIDTH * h / w))
     axes = fig.subplots(2, 2)
     frames = data["winners"]
     k, s = data["size"], data["stride"]
@@ -135,7 +121,7 @@ def draw_pooling_routes(data: dict) -> Figure:
     lines = textwrap.wrap(f"{data['kind']} pooling, size {k}, stride {s}: {data['rule']}{note}", 58)
     fig.suptitle("\n".join(lines), fontsize=12)
     fig.tight_layout()
-    _fit_cell_labels(fig, labelled)
+    fit_cell_labels(fig, labelled)
     return fig
 
 

@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 
 from backprop._validation import check_positive_int
 from backprop.conv import _check_padding, conv2d_forward, conv_output_size
+from backprop.figure_layout import COLUMN_FIGURE_WIDTH, fit_cell_labels
 
 __all__ = ["sliding_kernel_data", "draw_sliding_kernel", "sliding_kernel_explorer"]
 
@@ -89,23 +90,6 @@ def sliding_kernel_data(
     }
 
 
-# Figure sizes: the book shows a figure at its text-column width (about 690 px on a laptop,
-# 360 px on a phone).  At matplotlib's 100 dpi a 6.4 in figure is 640 px wide, so it is shown
-# at about its natural size and a 12 pt label stays about 12 pt.
-FIG_WIDTH = 6.4
-
-
-def _fit_cell_labels(fig: Figure, labelled: list) -> None:
-    """After layout, shrink each axes' cell labels below 12 pt only if its cells are too narrow for them."""
-    for ax, texts, n_cols in labelled:
-        ax.apply_aspect()
-        cell_pt = 72.0 * ax.get_position().width * fig.get_figwidth() / n_cols
-        longest = max((len(t.get_text()) for t in texts), default=1)
-        size = min(12.0, max(5.0, 0.75 * cell_pt / (0.64 * max(longest, 2))))
-        for t in texts:
-            t.set_fontsize(size)
-
-
 def _grid(ax, values: np.ndarray, title: str, fmt: str, highlight=None, pad: int = 0) -> tuple:
     """Draw ``values`` as a table of cells; return (ax, the cell labels, the number of columns)."""
     h, w = values.shape
@@ -139,7 +123,7 @@ def draw_sliding_kernel(data: dict) -> Figure:
     left = padded.shape[1]
     right = max(kernel.shape[1], output.shape[1]) + 1
     rows = max(padded.shape[0], kernel.shape[0] + output.shape[0] + 2)
-    fig = Figure(figsize=(FIG_WIDTH, 1.8 + FIG_WIDTH * rows / (left + right) * 0.92))
+    fig = Figure(figsize=(COLUMN_FIGURE_WIDTH, 1.8 + COLUMN_FIGURE_WIDTH * rows / (left + right) * 0.92))
     grid = fig.add_gridspec(2, 2, width_ratios=[left, right], height_ratios=[kernel.shape[0] + 1, output.shape[0] + 1])
     ax_in = fig.add_subplot(grid[:, 0])
     ax_k = fig.add_subplot(grid[0, 1])
@@ -156,7 +140,7 @@ def draw_sliding_kernel(data: dict) -> Figure:
         lines.append(data["note"])
     fig.suptitle("\n".join(lines), fontsize=12)
     fig.tight_layout()
-    _fit_cell_labels(fig, labelled)
+    fit_cell_labels(fig, labelled)
     return fig
 
 
