@@ -42,7 +42,7 @@ import time
 
 import numpy as np
 
-from backprop.lenet import LeNet, Net004
+from backprop.models import LeNet, Net004
 from backprop.mnist import load_mnist_subset
 from backprop.training import sgd_step
 

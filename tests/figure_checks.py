@@ -1,7 +1,7 @@
 """The shared assertion of the figure tests: a figure is readable at the book's text-column width.
 
 The book shows a figure at about 690 px on a laptop; at matplotlib's 100 dpi a figure at most
-7 in wide is not shrunk, so a 10 pt label stays 10 pt (backprop.figure_layout).
+7 in wide is not shrunk, so a 10 pt label stays 10 pt (backprop.figures.layout).
 """
 
 from __future__ import annotations

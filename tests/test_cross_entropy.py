@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from backprop.cross_entropy import (
-    SoftmaxClassifier,
     log_softmax,
     logsumexp,
     naive_sigmoid_bce,
@@ -15,6 +14,7 @@ from backprop.cross_entropy import (
     softmax_cross_entropy_backward,
 )
 from backprop.data import one_hot
+from backprop.models import SoftmaxClassifier
 from backprop.gradcheck import assert_gradients_close, numerical_gradient
 
 SEEDS = [0, 1, 2, 3]

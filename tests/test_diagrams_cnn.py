@@ -9,13 +9,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import backprop
-from backprop.diagrams.cnn import (
-    LayerShape,
-    draw_cnn_architecture,
-    draw_conv_network,
-    draw_lenet,
-    lenet_layer_shapes,
-)
+from backprop.figures import draw_cnn_architecture, draw_conv_network, draw_lenet
+from backprop.models import LayerShape, lenet_layer_shapes
 
 matplotlib.use("Agg")
 
@@ -166,7 +161,9 @@ def test_figures_are_white_wide_and_drawn(draw):
 
 
 def test_exported_from_the_package():
-    assert backprop.draw_lenet is draw_lenet
-    assert backprop.draw_cnn_architecture is draw_cnn_architecture
-    assert backprop.draw_conv_network is draw_conv_network
+    assert backprop.figures.draw_lenet is draw_lenet
+    assert backprop.figures.draw_cnn_architecture is draw_cnn_architecture
+    assert backprop.figures.draw_conv_network is draw_conv_network
     assert backprop.lenet_layer_shapes is lenet_layer_shapes
+    with pytest.raises(AttributeError, match="from backprop.figures import draw_lenet"):
+        backprop.draw_lenet  # noqa: B018

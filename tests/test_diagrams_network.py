@@ -3,7 +3,7 @@
 import pytest
 from matplotlib.figure import Figure
 
-from backprop.diagrams.network import (
+from backprop.figures import (
     draw_dense_backward,
     draw_dense_forward,
     draw_error_backprop,

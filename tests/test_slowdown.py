@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from backprop.slowdown import draw_slowdown, slowdown_curves, train_sigmoid_neuron
+from backprop.figures import draw_slowdown
+from backprop.slowdown import slowdown_curves, train_sigmoid_neuron
 
 
 def _sigmoid(z):

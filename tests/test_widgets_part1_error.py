@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from backprop.error_flow import EXPLORER_EXAMPLES, error_flow_explorer, error_flow_step, loss_from_layer
-from backprop.error_flow import example_network
+from backprop.error_flow import example_network, loss_from_layer
+from backprop.explorers import EXPLORER_EXAMPLES, error_flow_explorer
+from backprop.explorers import error_flow_data as error_flow_step
 from backprop.gradcheck import assert_gradients_close, numerical_gradient
 
 from figure_checks import assert_readable_at_column_width
@@ -69,7 +70,7 @@ def test_layer_slider_updates_only_when_released():
 
 def test_figure_labels_stay_readable_at_the_column_width():
     # every label >= 10 pt in a figure the column does not shrink, and inside the figure
-    from backprop.error_flow import draw_error_flow
+    from backprop.explorers import draw_error_flow
 
     fig = draw_error_flow(error_flow_step(2, list(EXPLORER_EXAMPLES)[0]))
     assert_readable_at_column_width(fig, fig.axes[0].texts, inside=fig.axes[0].texts)

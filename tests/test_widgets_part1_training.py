@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from backprop.mlp import digits_training_curves, training_explorer
+from backprop.explorers import training_data as digits_training_curves
+from backprop.explorers import training_explorer
 from backprop.training import History
 
 

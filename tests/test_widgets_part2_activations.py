@@ -5,7 +5,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from backprop import sigmoid
-from backprop.activation_explorer import activation_explorer_data, make_activation_explorer
+from backprop.explorers import activation_data as activation_explorer_data
+from backprop.explorers import activation_explorer as make_activation_explorer
 from backprop.gradcheck import numerical_gradient
 
 

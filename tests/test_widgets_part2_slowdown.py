@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from backprop.slowdown import slowdown_curves, slowdown_explorer
+from backprop.explorers import slowdown_explorer
+from backprop.slowdown import slowdown_curves
 
 
 def test_explorer_recomputes_for_new_start():

@@ -6,7 +6,7 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import signal
 
-from backprop.sliding_kernel import draw_sliding_kernel, sliding_kernel_data, sliding_kernel_explorer
+from backprop.explorers import draw_sliding_kernel, sliding_kernel_data, sliding_kernel_explorer
 
 from figure_checks import assert_readable_at_column_width
 

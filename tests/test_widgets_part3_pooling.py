@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from backprop.pooling_explorer import draw_pooling_routes, pooling_explorer, pooling_routes
+from backprop.explorers import draw_pooling as draw_pooling_routes
+from backprop.explorers import pooling_data as pooling_routes
+from backprop.explorers import pooling_explorer
 
 from figure_checks import assert_readable_at_column_width
 

@@ -144,7 +144,7 @@ def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- leaky ReLU
-def _check_alpha(alpha: object) -> float:
+def check_alpha(alpha: object) -> float:
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
         raise TypeError(f"alpha (the slope for z < 0) must be a real number; got {alpha!r} ({type(alpha).__name__})")
     alpha = float(alpha)
@@ -156,7 +156,7 @@ def _check_alpha(alpha: object) -> float:
 def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """f(z) = z if z > 0 else alpha z, elementwise (seed 002 Table 1 with alpha = 0.01)."""
     z = as_float_array("z", z, allow_empty=True)
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     return np.where(z > 0, z, alpha * z)
 
 
@@ -168,7 +168,7 @@ def leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     there (for alpha <= 1), and z == 0 exactly almost never happens.
     """
     z = as_float_array("z", z, allow_empty=True)
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     return np.where(z > 0, 1.0, alpha)
 
 

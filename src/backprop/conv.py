@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-def _check_padding(padding: object) -> int:
+def check_padding(padding: object) -> int:
     if isinstance(padding, bool) or not isinstance(padding, numbers.Integral):
         raise TypeError(f"padding must be an integer >= 0; got {padding!r} ({type(padding).__name__})")
     if padding < 0:
@@ -63,7 +63,7 @@ def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) 
     size = check_positive_int("size", size)
     kernel = check_positive_int("kernel", kernel)
     stride = check_positive_int("stride", stride)
-    padding = _check_padding(padding)
+    padding = check_padding(padding)
     if kernel > size + 2 * padding:
         raise ValueError(
             f"the kernel ({kernel}) is larger than the padded input (size + 2*padding = {size} + 2*{padding} "
@@ -76,7 +76,7 @@ def _check_forward(x, w, b, stride, padding):
     x = as_float_array("x", x, ndim=4)
     w = as_float_array("w", w, ndim=4)
     stride = check_positive_int("stride", stride)
-    padding = _check_padding(padding)
+    padding = check_padding(padding)
     n_filters, c_w, kh, kw = w.shape
     if x.shape[1] != c_w:
         raise ValueError(

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from backprop._validation import check_labels, check_positive_int
+
 __all__ = ["DigitsSplit", "load_digits_split", "one_hot"]
 
 N_CLASSES = 10
@@ -29,14 +31,17 @@ class DigitsSplit(NamedTuple):
     y_test: np.ndarray
 
 
-def one_hot(labels: np.ndarray, n_classes: int) -> np.ndarray:
-    """T[n, k] = 1 if labels[n] == k else 0, float64 of shape (N, K) with K = n_classes."""
-    from backprop.training import check_labels  # local import: training imports nothing from here
+def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float64) -> np.ndarray:
+    """T[n, k] = 1 if labels[n] == k else 0: the targets T of Eq. A.1, shape (N, K) with K = n_classes.
 
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 1:
-        raise ValueError(f"n_classes must be an integer >= 1; got {n_classes!r}")
-    labels = check_labels("labels", labels, n_classes=int(n_classes))
-    targets = np.zeros((labels.shape[0], int(n_classes)))
+    labels (N,) integers in 0..K-1; ``dtype`` a floating-point type (float64 unless given).
+    """
+    n_classes = check_positive_int("n_classes", n_classes)
+    labels = check_labels("labels", labels, n_classes=n_classes)
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a floating-point type such as np.float32 or np.float64; got {dtype}")
+    targets = np.zeros((labels.shape[0], n_classes), dtype=dtype)
     targets[np.arange(labels.shape[0]), labels] = 1.0
     return targets
 

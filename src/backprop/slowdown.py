@@ -13,8 +13,8 @@ so from a saturated start (a near 1 while y = 0) the factor a (1 - a) ~ 0 stalls
 squared error while the cross-entropy learns fastest where it is most wrong.
 
 :func:`train_sigmoid_neuron` runs one of the two; :func:`slowdown_curves` runs both from
-the same start (the data of the book's figure and widget); :func:`draw_slowdown` draws it;
-:func:`slowdown_explorer` wires both to sliders for the start w0, b0.
+the same start (the data of the book's figure and widget).  The figure is
+:func:`backprop.figures.draw_slowdown`, the widget :func:`backprop.explorers.slowdown_explorer`.
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from backprop._validation import check_choice, check_positive_int
 from backprop.activations import sigmoid, sigmoid_backward
 from backprop.cross_entropy import sigmoid_bce, sigmoid_bce_backward
 from backprop.losses import half_squared_error, half_squared_error_grad
 
-__all__ = ["LOSSES", "train_sigmoid_neuron", "slowdown_curves", "draw_slowdown", "slowdown_explorer"]
+__all__ = ["LOSSES", "train_sigmoid_neuron", "slowdown_curves"]
 
 LOSSES = ("squared", "cross_entropy")
 
@@ -118,46 +117,3 @@ def slowdown_curves(
         "b0": float(b0),
         "y": float(y),
     }
-
-
-def draw_slowdown(data: dict) -> Figure:
-    """Three panels side by side: the squared-error run's loss, the cross-entropy run's loss,
-    and both runs' outputs a, each against the epoch."""
-    fig = Figure(figsize=(11.0, 3.4), layout="constrained")
-    ax_sq, ax_ce, ax_out = fig.subplots(1, 3)
-    epoch = data["epoch"]
-    runs = (("squared", "half squared error", "tab:red", ax_sq), ("cross_entropy", "cross-entropy", "tab:blue", ax_ce))
-    for key, label, color, ax in runs:
-        _ = ax.plot(epoch, data[key]["loss"], color=color)
-        ax.set_ylim(bottom=0.0)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel(label)
-        ax.set_title(f"trained on {label}")
-        _ = ax_out.plot(epoch, data[key]["output"], color=color, label=f"trained on {label}")
-    ax_out.set_xlabel("epoch")
-    ax_out.set_ylabel("output a")
-    ax_out.set_ylim(-0.02, 1.02)
-    ax_out.set_title(f"the neuron's output (target y = {data['y']:g})")
-    ax_out.legend()
-    fig.suptitle(f"one sigmoid neuron from w0 = {data['w0']:.2f}, b0 = {data['b0']:.2f} (start output a0 = {data['start_output']:.3f})")
-    return fig
-
-
-def slowdown_explorer(w0: float = 2.0, b0: float = 2.0, epochs: int = 300):
-    """A :class:`backprop.widgets.Explorer` with sliders for the starting weight w0 and bias b0.
-
-    One change retrains both neurons (2 x 300 steps) and redraws three panels, about 0.2 s
-    (more on a busy machine), so the sliders update on release (``continuous_update=False``):
-    a drag then costs one recomputation instead of a queue of them.
-    """
-    import ipywidgets
-
-    from backprop.widgets import Explorer
-
-    controls = {
-        "w0": ipywidgets.FloatSlider(value=w0, min=-4.0, max=4.0, step=0.25, description="start w0",
-                                     continuous_update=False),
-        "b0": ipywidgets.FloatSlider(value=b0, min=-4.0, max=4.0, step=0.25, description="start b0",
-                                     continuous_update=False),
-    }
-    return Explorer(lambda w0, b0: slowdown_curves(w0, b0, epochs=epochs), draw_slowdown, controls)

@@ -1,12 +1,10 @@
 """The shared training loop: mini-batch stochastic gradient descent (book Eq. A.10).
 
 Every model the book trains (the multilayer perceptron of Part I, LeNet of Part III)
-follows one protocol, so that this one loop trains them all:
-
-* ``model.params``: a ``dict[str, ndarray]`` of float arrays, updated in place;
-* ``model.loss_and_grads(x, y) -> (loss, grads)``: ``y`` holds integer labels (N,), the
-  loss is a **mean over N** and ``grads`` has the keys and shapes of ``params``;
-* ``model.predict(x) -> labels (N,)``.
+follows one protocol (:mod:`backprop.models.protocol`), so that this one loop trains them
+all: ``model.params`` (a dict of float arrays, updated in place),
+``model.loss_and_grads(x, y) -> (loss, grads)`` (integer labels y (N,), the loss a **mean
+over N**, grads with the keys and shapes of params) and ``model.predict(x) -> labels (N,)``.
 
 One step of SGD is Eq. A.10 applied to every parameter at once,
 ``P <- P - learning_rate * dL/dP``.  Weight decay (L2 regularisation) adds
@@ -24,9 +22,10 @@ from typing import Any, Mapping
 import numpy as np
 
 from backprop._validation import as_float_array, check_labels, check_positive_int
+from backprop.models.protocol import check_model
 from backprop.progress import EpochProgress
 
-__all__ = ["History", "train", "accuracy", "apply_weight_decay", "sgd_step", "check_labels", "plot_history"]
+__all__ = ["History", "train", "accuracy", "apply_weight_decay", "sgd_step", "check_labels"]
 
 
 @dataclass
@@ -104,20 +103,6 @@ def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarra
             raise ValueError(f"gradient {name!r} has shape {np.shape(g)} but parameter {name!r} has shape {params[name].shape}")
 
 
-def _check_model(model: Any) -> None:
-    for attr in ("params", "loss_and_grads", "predict"):
-        if not hasattr(model, attr):
-            raise TypeError(
-                f"model must have params, loss_and_grads(x, y) and predict(x) (the book's model protocol); "
-                f"{type(model).__name__} has no {attr!r}"
-            )
-    if not isinstance(model.params, dict) or not model.params:
-        raise TypeError(f"model.params must be a non-empty dict of arrays; got {type(model.params).__name__}")
-    for name, p in model.params.items():
-        if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-            raise TypeError(f"model.params[{name!r}] must be a float numpy array; got {getattr(p, 'dtype', type(p))}")
-
-
 def _check_x(name: str, x: object) -> np.ndarray:
     x = as_float_array(name, x)
     if x.ndim < 2:
@@ -153,7 +138,7 @@ def train(
     Returns the :class:`History`.  A loss that becomes NaN or infinite stops training with
     a ``FloatingPointError`` that suggests a smaller learning rate.
     """
-    _check_model(model)
+    check_model(model)
     x_train = _check_x("x_train", x_train)
     y_train = check_labels("y_train", y_train, n_samples=x_train.shape[0])
     epochs = check_positive_int("epochs", epochs)
@@ -198,39 +183,3 @@ def train(
             history.test_accuracy.append(test_acc)
         bar.update(epoch, history.train_loss[-1], history.train_accuracy[-1], test_acc)
     return history
-
-
-def plot_history(history: History, title: str | None = None):
-    """Loss and accuracy curves of a :class:`History`, as a ``matplotlib.figure.Figure``.
-
-    Left: the mean training loss per epoch.  Right: training and (if recorded) test
-    accuracy per epoch.  The figure is 6.9 in wide: at 100 dpi the book's text column
-    (about 690 px on a laptop) shows it at its natural size, so the labels stay 10 pt.
-    A long title is wrapped onto two lines.
-    """
-    import textwrap
-
-    from matplotlib.figure import Figure
-
-    if not isinstance(history, History) or history.epochs == 0:
-        raise ValueError("history must be a History with at least one epoch (as returned by train)")
-    epochs = np.arange(1, history.epochs + 1)
-    fig = Figure(figsize=(6.9, 3.0))
-    ax_loss, ax_acc = fig.subplots(1, 2)
-    ax_loss.plot(epochs, history.train_loss, marker="o", ms=3, color="C0")
-    ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("mean training loss")
-    ax_loss.set_yscale("log")
-    ax_loss.grid(True, alpha=0.3)
-    ax_acc.plot(epochs, history.train_accuracy, marker="o", ms=3, color="C0", label="train")
-    if history.test_accuracy:
-        ax_acc.plot(epochs, history.test_accuracy, marker="s", ms=3, color="C1", label="test")
-    ax_acc.set_xlabel("epoch")
-    ax_acc.set_ylabel("accuracy")
-    ax_acc.set_ylim(0, 1.02)
-    ax_acc.grid(True, alpha=0.3)
-    ax_acc.legend(loc="lower right")
-    if title:
-        fig.suptitle("\n".join(textwrap.fill(line, 76) for line in title.split("\n")), fontsize=11)
-    fig.tight_layout()
-    return fig

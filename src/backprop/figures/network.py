@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
 from backprop._validation import check_positive_int
+from backprop.figures.layout import COLUMN_WIDTH
 
 __all__ = [
     "draw_feedforward_network",
@@ -33,10 +34,6 @@ __all__ = [
 ]
 
 NODE_RADIUS = 0.22
-# The book shows a figure at its text-column width, about 690 px on a laptop: at 100 dpi a
-# figure FIG_WIDTH wide is shown at its natural size, so its labels keep their point sizes
-# (10 pt or more).  A 9 in figure would shrink them to three quarters.
-FIG_WIDTH = 6.9
 COLORS = {
     "input": "#dbe9f6",
     "hidden": "#fde4c8",
@@ -110,7 +107,7 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
     xs = [0.0, 2.6, 5.2, 7.8]
     spacing = 0.9
     height = max(sizes) * spacing + 1.6
-    fig, ax = _figure(FIG_WIDTH, None, (-1.05, 9.75), (-height / 2 - 1.35, height / 2 + 1.3))
+    fig, ax = _figure(COLUMN_WIDTH, None, (-1.05, 9.75), (-height / 2 - 1.35, height / 2 + 1.3))
     positions = []
     for layer, (n, x) in enumerate(zip(sizes, xs)):
         idx, last, sym = letters[layer]
@@ -162,7 +159,7 @@ def draw_error_backprop(n_upper: int = 3) -> Figure:
         ys = ys[: n - 1] + [ys[n]]
     labels = [str(i + 1) for i in range(n - 1)] + ["Z"] if n >= 2 else ["z"]
     height = (len(ys) + 1) * spacing + 1.5
-    fig, ax = _figure(FIG_WIDTH, None, (-2.7, 8.6), (-height / 2 - 0.45, height / 2 + 0.55))
+    fig, ax = _figure(COLUMN_WIDTH, None, (-2.7, 8.6), (-height / 2 - 0.45, height / 2 + 0.55))
     xk, xz = 0.0, 5.0
     _node(ax, xk, 0.0, "$k$", COLORS["hidden"], r=0.35, fontsize=13)
     ax.text(xk, -0.55, "$O_k^{L-1}$", ha="center", va="top", fontsize=11)

@@ -4,9 +4,9 @@ The reader picks average or max pooling, the window size and the stride, and see
 error of the pooled map goes: the input (with each window's winner framed for max pooling),
 the pooled map, the error that arrives at it, and the error sent back to the input.
 Overlapping windows (stride < size) show their contributions adding up; inputs in no window
-get zero.  :func:`pooling_routes` is the pure math (tested headlessly),
-:func:`draw_pooling_routes` turns it into a figure and :func:`pooling_explorer` wires both
-to ipywidgets through :class:`backprop.widgets.Explorer`.
+get zero.  :func:`pooling_data` is the pure math (tested headlessly),
+:func:`draw_pooling` turns it into a figure and :func:`pooling_explorer` wires both
+to ipywidgets through :class:`backprop.explorers.Explorer`.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from backprop._validation import check_choice, check_positive_int
-from backprop.figure_layout import COLUMN_FIGURE_WIDTH, fit_cell_labels
+from backprop.figures.layout import COLUMN_WIDTH, fit_cell_labels
 from backprop.pooling import avg_pool2d_backward, avg_pool2d_forward, max_pool2d_backward, max_pool2d_forward
 
-__all__ = ["pooling_routes", "draw_pooling_routes", "pooling_explorer"]
+__all__ = ["pooling_data", "draw_pooling", "pooling_explorer"]
 
 KINDS = ("max", "average")
 
 
-def pooling_routes(kind: str = "max", size: int = 2, stride: int = 2, height: int = 6, width: int = 6, seed: int = 0) -> dict:
+def pooling_data(kind: str = "max", size: int = 2, stride: int = 2, height: int = 6, width: int = 6, seed: int = 0) -> dict:
     """Pool a small seeded map (values 0.0 .. 9.9 with one decimal) and send back the error 1, 2, 3, ...
 
     Returns a dict with ``x`` (H, W), ``out`` and ``dout`` (H', W'), ``dx`` (H, W),
@@ -101,13 +101,13 @@ def _grid(ax, values: np.ndarray, title: str, frames=(), label=None) -> tuple:
     return ax, texts, values.shape[1]
 
 
-def draw_pooling_routes(data: dict) -> Figure:
+def draw_pooling(data: dict) -> Figure:
     """Four panels in two rows: input x and the pooled map; the arriving error and the error sent back dL/dx.
 
     Four panels side by side would need 10 in and halve every label, hence two rows of two.
     """
     h, w = data["x"].shape
-    fig = Figure(figsize=(COLUMN_FIGURE_WIDTH, 1.4 + COLUMN_FIGURE_WIDTH * h / w))
+    fig = Figure(figsize=(COLUMN_WIDTH, 1.4 + COLUMN_WIDTH * h / w))
     axes = fig.subplots(2, 2)
     frames = data["winners"]
     k, s = data["size"], data["stride"]
@@ -126,14 +126,19 @@ def draw_pooling_routes(data: dict) -> Figure:
 
 
 def pooling_explorer(kind: str = "max", size: int = 2, stride: int = 2):
-    """An :class:`backprop.widgets.Explorer` with a menu for the kind and sliders for size and stride."""
+    """An :class:`backprop.explorers.Explorer` with a menu for the kind and sliders for size and stride."""
     import ipywidgets as widgets
 
-    from backprop.widgets import Explorer
+    from backprop.explorers.explorer import Explorer
 
     controls = {
         "kind": widgets.Dropdown(options=list(KINDS), value=kind, description="pooling"),
         "size": widgets.IntSlider(value=size, min=1, max=4, description="size", continuous_update=False),
         "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride", continuous_update=False),
     }
-    return Explorer(pooling_routes, draw_pooling_routes, controls)
+    return Explorer(pooling_data, draw_pooling, controls)
+
+
+# aliases
+pooling_routes = pooling_data
+draw_pooling_routes = draw_pooling

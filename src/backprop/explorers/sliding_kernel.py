@@ -5,7 +5,7 @@ picks one output cell and sees the window it reads, the products summed, and the
 shape H' = floor((H + 2p - KH)/s) + 1.  :func:`sliding_kernel_data` is the pure math
 (tested headlessly), :func:`draw_sliding_kernel` turns it into a figure and
 :func:`sliding_kernel_explorer` wires both to ipywidgets through
-:class:`backprop.widgets.Explorer`.
+:class:`backprop.explorers.Explorer`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from backprop._validation import check_positive_int
-from backprop.conv import _check_padding, conv2d_forward, conv_output_size
-from backprop.figure_layout import COLUMN_FIGURE_WIDTH, fit_cell_labels
+from backprop.conv import check_padding, conv2d_forward, conv_output_size
+from backprop.figures.layout import COLUMN_WIDTH, fit_cell_labels
 
 __all__ = ["sliding_kernel_data", "draw_sliding_kernel", "sliding_kernel_explorer"]
 
@@ -54,7 +54,7 @@ def sliding_kernel_data(
     width = check_positive_int("width", width)
     kernel = check_positive_int("kernel", kernel)
     stride = check_positive_int("stride", stride)
-    padding = _check_padding(padding)
+    padding = check_padding(padding)
     out_h = conv_output_size(height, kernel, stride, padding)
     out_w = conv_output_size(width, kernel, stride, padding)
     image = _demo_image(height, width)
@@ -115,7 +115,7 @@ def _grid(ax, values: np.ndarray, title: str, fmt: str, highlight=None, pad: int
 def draw_sliding_kernel(data: dict) -> Figure:
     """The padded input with the chosen window (left), the kernel and the output with the chosen cell (right).
 
-    Sized for the book's text column: 6.4 in wide, labels of 12 pt (smaller only when a
+    Sized for the book's text column (COLUMN_WIDTH), labels of 12 pt (smaller only when a
     large input makes its cells too narrow), the output-size formula on its own lines.
     """
     padded, kernel, output = data["padded"], data["kernel"], data["output"]
@@ -123,7 +123,7 @@ def draw_sliding_kernel(data: dict) -> Figure:
     left = padded.shape[1]
     right = max(kernel.shape[1], output.shape[1]) + 1
     rows = max(padded.shape[0], kernel.shape[0] + output.shape[0] + 2)
-    fig = Figure(figsize=(COLUMN_FIGURE_WIDTH, 1.8 + COLUMN_FIGURE_WIDTH * rows / (left + right) * 0.92))
+    fig = Figure(figsize=(COLUMN_WIDTH, 1.8 + COLUMN_WIDTH * rows / (left + right) * 0.92))
     grid = fig.add_gridspec(2, 2, width_ratios=[left, right], height_ratios=[kernel.shape[0] + 1, output.shape[0] + 1])
     ax_in = fig.add_subplot(grid[:, 0])
     ax_k = fig.add_subplot(grid[0, 1])
@@ -145,10 +145,10 @@ def draw_sliding_kernel(data: dict) -> Figure:
 
 
 def sliding_kernel_explorer(height: int = 6, width: int = 6, kernel: int = 3, stride: int = 1, padding: int = 0):
-    """An :class:`backprop.widgets.Explorer` with sliders for H, W, kernel size, stride, padding and the output cell."""
+    """An :class:`backprop.explorers.Explorer` with sliders for H, W, kernel size, stride, padding and the output cell."""
     import ipywidgets as widgets
 
-    from backprop.widgets import Explorer
+    from backprop.explorers.explorer import Explorer
 
     def slider(label, value, lo, hi):
         return widgets.IntSlider(value=value, min=lo, max=hi, description=label, continuous_update=False)

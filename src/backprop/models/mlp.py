@@ -24,12 +24,12 @@ from typing import Sequence
 
 import numpy as np
 
-from backprop._validation import as_float_array
+from backprop._validation import as_float_array, check_labels
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.data import one_hot
 from backprop.dense import dense_backward, dense_forward
+from backprop.init import glorot_bound, uniform_init
 from backprop.losses import half_squared_error, half_squared_error_grad
-from backprop.training import check_labels
 
 __all__ = [
     "MLP",
@@ -37,8 +37,6 @@ __all__ = [
     "mlp_forward",
     "mlp_backward",
     "mlp_loss_and_grads",
-    "digits_training_curves",
-    "training_explorer",
 ]
 
 
@@ -66,7 +64,7 @@ def init_mlp(sizes: Sequence[int], seed: int = 0) -> dict[str, np.ndarray]:
     """Parameters of a sigmoid network with layer widths ``sizes`` = (D, M, N, Z) (or any length >= 2).
 
     ``W{l}`` (sizes[l], sizes[l-1]) is drawn from U[-r, r] with r = sqrt(6 / (fan_in +
-    fan_out)) (Glorot's uniform bound) using ``np.random.default_rng(seed)``;
+    fan_out)) (Glorot's uniform bound, :func:`backprop.init.glorot_bound`) using ``np.random.default_rng(seed)``;
     ``b{l}`` (sizes[l],) starts at zero.
     """
     sizes = _check_sizes(sizes)
@@ -76,8 +74,7 @@ def init_mlp(sizes: Sequence[int], seed: int = 0) -> dict[str, np.ndarray]:
     params: dict[str, np.ndarray] = {}
     for l in range(1, len(sizes)):
         fan_in, fan_out = sizes[l - 1], sizes[l]
-        bound = np.sqrt(6.0 / (fan_in + fan_out))
-        params[f"W{l}"] = rng.uniform(-bound, bound, size=(fan_out, fan_in))
+        params[f"W{l}"] = uniform_init(rng, glorot_bound(fan_in, fan_out), (fan_out, fan_in))
         params[f"b{l}"] = np.zeros(fan_out)
     return params
 
@@ -139,7 +136,7 @@ def mlp_loss_and_grads(
 class MLP:
     """A sigmoid network with widths ``sizes`` (e.g. (64, 32, 16, 10)) and the book's model protocol.
 
-    ``params`` (dict, updated in place by :func:`backprop.training.train`),
+    ``params`` (dict, updated in place by :func:`backprop.training.train`; see :mod:`backprop.models.protocol`),
     ``loss_and_grads(x, y)`` with integer labels y (N,) (the loss is the half squared error
     against one-hot targets, a mean over N), ``predict(x)`` (the argmax of the outputs) and
     ``forward(x)`` (the outputs O^L, (N, K)).
@@ -166,86 +163,3 @@ class MLP:
 
     def __repr__(self) -> str:
         return f"MLP(sizes={self.sizes})"
-
-
-def digits_training_curves(
-    learning_rate: float = 4.0,
-    hidden1: int = 32,
-    hidden2: int = 16,
-    epochs: int = 10,
-    n_train: int = 1000,
-    batch_size: int = 16,
-    seed: int = 0,
-) -> dict:
-    """Train a 64-hidden1-hidden2-10 sigmoid network briefly on a subset of the digits.
-
-    The compute function of the classroom explorer: it takes the first ``n_train``
-    samples of the seeded training split (seed 0, 25 % test), trains for ``epochs``
-    epochs without printing, and returns ``{"history", "learning_rate", "sizes",
-    "n_train", "test_accuracy"}`` with the final test accuracy on the whole test split.
-    """
-    from backprop.data import load_digits_split
-    from backprop.training import train
-
-    split = load_digits_split(test_size=0.25, seed=0)
-    n_train = int(n_train)
-    if not 10 <= n_train <= split.x_train.shape[0]:
-        raise ValueError(f"n_train must be between 10 and {split.x_train.shape[0]}; got {n_train}")
-    sizes = (split.x_train.shape[1], int(hidden1), int(hidden2), 10)
-    model = MLP(sizes, seed=seed)
-    history = train(
-        model,
-        split.x_train[:n_train],
-        split.y_train[:n_train],
-        epochs=epochs,
-        learning_rate=learning_rate,
-        batch_size=batch_size,
-        seed=seed,
-        x_test=split.x_test,
-        y_test=split.y_test,
-        progress=False,
-    )
-    return {
-        "history": history,
-        "learning_rate": float(learning_rate),
-        "sizes": sizes,
-        "n_train": n_train,
-        "test_accuracy": history.test_accuracy[-1],
-    }
-
-
-def _draw_training_curves(data: dict):
-    from backprop.training import plot_history
-
-    sizes = "-".join(str(s) for s in data["sizes"])
-    title = (
-        f"{sizes} network, learning rate {data['learning_rate']:g}, {data['n_train']} training digits\n"
-        f"test accuracy {data['test_accuracy']:.3f}"
-    )
-    return plot_history(data["history"], title=title)
-
-
-def training_explorer():
-    """A :class:`backprop.widgets.Explorer` over :func:`digits_training_curves`.
-
-    Controls: learning rate (log slider), the two hidden widths, and the number of
-    epochs; each change retrains briefly (a second or a few, depending on the machine) and
-    redraws the curves.  Every control has ``continuous_update=False``: a retrain starts
-    when the slider is released, not at every step it passes while being dragged (which
-    would queue one retrain per step).
-    """
-    import ipywidgets
-
-    from backprop.widgets import Explorer
-
-    # retrain only when a slider is released (continuous_update=False), never while dragging
-    common = {"style": {"description_width": "initial"}, "continuous_update": False}
-    controls = {
-        "learning_rate": ipywidgets.FloatLogSlider(
-            value=4.0, base=10, min=-2, max=1.5, step=0.05, description="learning rate", **common
-        ),
-        "hidden1": ipywidgets.IntSlider(value=32, min=2, max=64, step=2, description="hidden width M", **common),
-        "hidden2": ipywidgets.IntSlider(value=16, min=2, max=64, step=2, description="hidden width N", **common),
-        "epochs": ipywidgets.IntSlider(value=10, min=1, max=30, description="epochs", **common),
-    }
-    return Explorer(digits_training_curves, _draw_training_curves, controls)

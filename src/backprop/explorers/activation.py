@@ -2,9 +2,9 @@
 
 Pick an activation f, move the point z0: the left panel shows f with its tangent line
 at z0, t(z) = f(z0) + f'(z0) (z - z0); the right panel shows f' with the point
-(z0, f'(z0)).  :func:`activation_explorer_data` is the pure math (tested headlessly),
-:func:`draw_activation_explorer` turns it into a figure, :func:`make_activation_explorer`
-wires both to ipywidgets through :class:`backprop.widgets.Explorer`.
+(z0, f'(z0)).  :func:`activation_data` is the pure math (tested headlessly),
+:func:`draw_activation` turns it into a figure, :func:`activation_explorer`
+wires both to ipywidgets through :class:`backprop.explorers.Explorer`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from backprop._validation import check_positive_int
 from backprop.activations import (
-    _check_alpha,
+    check_alpha,
     leaky_relu,
     leaky_relu_prime,
     relu,
@@ -27,15 +27,9 @@ from backprop.activations import (
     tanh,
     tanh_prime,
 )
-from backprop.widgets import Explorer
+from backprop.explorers.explorer import Explorer
 
-__all__ = [
-    "ACTIVATIONS",
-    "activation_explorer_data",
-    "draw_activation_explorer",
-    "make_activation_explorer",
-    "draw_activation_table",
-]
+__all__ = ["ACTIVATIONS", "activation_data", "draw_activation", "activation_explorer"]
 
 #: name -> (f, f') for the explorer; leaky ReLU takes its slope alpha as a second argument.
 ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
@@ -48,7 +42,7 @@ ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 Z_RANGE = (-4.0, 4.0)
 
 
-def activation_explorer_data(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0.1, points: int = 401) -> dict:
+def activation_data(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0.1, points: int = 401) -> dict:
     """Curves of f and f' on [-4, 4] and the tangent line of f at z0.
 
     Returns a dict with ``z`` (points,), ``f``, ``fprime``, ``tangent`` (same shape),
@@ -61,7 +55,7 @@ def activation_explorer_data(function: str = "sigmoid", z0: float = 0.5, alpha: 
         raise ValueError(f"function must be one of {', '.join(repr(k) for k in ACTIVATIONS)}; got {function!r}")
     if isinstance(z0, bool) or not isinstance(z0, numbers.Real) or not Z_RANGE[0] <= z0 <= Z_RANGE[1]:
         raise ValueError(f"z0 must be a number in [{Z_RANGE[0]:g}, {Z_RANGE[1]:g}]; got {z0!r}")
-    alpha = _check_alpha(alpha)
+    alpha = check_alpha(alpha)
     if check_positive_int("points", points) < 2:
         raise ValueError(f"points must be at least 2 (the curves need two ends); got {points}")
     f, fprime = ACTIVATIONS[function]
@@ -83,7 +77,7 @@ def activation_explorer_data(function: str = "sigmoid", z0: float = 0.5, alpha: 
     }
 
 
-def draw_activation_explorer(data: dict) -> Figure:
+def draw_activation(data: dict) -> Figure:
     """Two panels: f with its tangent at z0 (left), f' with the point (z0, f'(z0)) (right)."""
     fig = Figure(figsize=(9, 3.4), layout="constrained")
     ax_f, ax_d = fig.subplots(1, 2)
@@ -108,8 +102,8 @@ def draw_activation_explorer(data: dict) -> Figure:
     return fig
 
 
-def make_activation_explorer(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0.1) -> Explorer:
-    """An :class:`~backprop.widgets.Explorer` with a function menu and sliders for z0 and alpha.
+def activation_explorer(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0.1) -> Explorer:
+    """An :class:`~backprop.explorers.Explorer` with a function menu and sliders for z0 and alpha.
 
     The data take about 10 ms, but every change also redraws the two-panel figure as a PNG
     (about 0.1 s), longer than the interval between a dragged slider's events; so the
@@ -124,34 +118,10 @@ def make_activation_explorer(function: str = "sigmoid", z0: float = 0.5, alpha: 
         "alpha": ipywidgets.FloatSlider(value=alpha, min=0.0, max=0.5, step=0.01, description="alpha (leaky)",
                                         continuous_update=False),
     }
-    return Explorer(activation_explorer_data, draw_activation_explorer, controls)
+    return Explorer(activation_data, draw_activation, controls)
 
 
-def draw_activation_table(alpha: float = 0.1, points: int = 401) -> Figure:
-    """One figure, f and f' side by side for sigmoid, tanh, ReLU and leaky ReLU (slope alpha).
-
-    Two rows of four panels: (f, f') of sigmoid and tanh on top, of ReLU and leaky ReLU
-    below.  At the kink z = 0 the derivative panels mark the value the package uses.
-    """
-    fig = Figure(figsize=(11, 5), layout="constrained")
-    axes = fig.subplots(2, 4)
-    for k, name in enumerate(ACTIVATIONS):
-        data = activation_explorer_data(name, 0.0, alpha, points)
-        ax_f, ax_d = axes[k // 2, 2 * (k % 2)], axes[k // 2, 2 * (k % 2) + 1]
-        _ = ax_f.plot(data["z"], data["f"], color="C0")
-        _ = ax_f.set_title(f"{name}: f(z)" + (f", alpha = {alpha:g}" if name == "leaky_relu" else ""))
-        kink = name in ("relu", "leaky_relu")
-        if kink:  # draw each side of the jump separately, and the value at 0 as a dot
-            neg, pos = data["z"] < 0, data["z"] > 0
-            _ = ax_d.plot(data["z"][neg], data["fprime"][neg], color="C1")
-            _ = ax_d.plot(data["z"][pos], data["fprime"][pos], color="C1")
-            _ = ax_d.plot([0.0], [data["slope"]], "o", color="C3", label=f"f'(0) = {data['slope']:g}")
-            _ = ax_d.legend(loc="center right")
-        else:
-            _ = ax_d.plot(data["z"], data["fprime"], color="C1")
-        _ = ax_d.set_title(f"{name}: f'(z)")
-        for ax in (ax_f, ax_d):
-            ax.axhline(0.0, color="0.8", linewidth=0.8)
-            ax.axvline(0.0, color="0.8", linewidth=0.8)
-            _ = ax.set_xlabel("z")
-    return fig
+# aliases
+activation_explorer_data = activation_data
+draw_activation_explorer = draw_activation
+make_activation_explorer = activation_explorer

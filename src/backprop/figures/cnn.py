@@ -6,7 +6,7 @@
   :math:`I`, kernel bank :math:`k^{p,q}`, maps :math:`C^{p,q}`, pooling :math:`P^{p,q}`,
   flattened :math:`a^{l-1}`, dense layers :math:`l \\dots L`, classification :math:`L+1`).
 * :func:`draw_lenet`: seed 000, Fig. A.3 (LeNet for 28x28 digits). Every map size on it is
-  computed by :func:`lenet_layer_shapes` from the layer parameters, never typed in.
+  computed by :func:`backprop.models.lenet_layer_shapes` from the layer parameters, never typed in.
 
 Every function returns a ``matplotlib.figure.Figure`` with a white background (so it stays
 readable when the book's theme is dark), sized to be clear at the page's width.
@@ -14,15 +14,17 @@ readable when the book's theme is dark), sized to be clear at the page's width.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
 from backprop._validation import check_positive_int
+from backprop.figures.layout import COLUMN_WIDTH
+from backprop.models.lenet import lenet_layer_shapes
 
-__all__ = ["LayerShape", "lenet_layer_shapes", "draw_cnn_architecture", "draw_conv_network", "draw_lenet"]
+__all__ = ["draw_cnn_architecture", "draw_conv_network", "draw_lenet"]
 
 # Colour-blind-safe fills and darker edges, one pair per kind of layer.
 _COLOURS = {
@@ -36,78 +38,6 @@ _COLOURS = {
 }
 _TEXT = "#111111"
 _FONT = 12
-
-
-class LayerShape(NamedTuple):
-    """One layer's output in :func:`lenet_layer_shapes`: ``channels`` maps of ``height`` x ``width``.
-
-    Vectors (the flattened maps and the dense outputs) have ``height == width == 1`` and
-    ``channels`` equal to their length.
-    """
-
-    name: str
-    kind: str  # "input", "conv", "pool", "flat" or "dense"
-    channels: int
-    height: int
-    width: int
-
-    @property
-    def label(self) -> str:
-        """The size as printed on the figure: ``6@24×24`` for maps, ``192`` for vectors."""
-        if self.kind in ("flat", "dense"):
-            return f"{self.channels}"
-        return f"{self.channels}@{self.height}×{self.width}"
-
-
-def lenet_layer_shapes(
-    *,
-    input_size: int = 28,
-    in_channels: int = 1,
-    conv_channels: Sequence[int] = (6, 12),
-    kernel_size: int = 5,
-    pool_size: int = 2,
-    num_classes: int = 10,
-) -> list[LayerShape]:
-    """Output shape of every layer of the LeNet of seed 000, Sec. A.3, from its parameters.
-
-    Each convolution is "valid" with stride 1 (seed 000: "only valid part of result of
-    convolution is used"), so a map of side ``s`` becomes ``s - kernel_size + 1``; each
-    average pooling takes non-overlapping ``pool_size`` x ``pool_size`` blocks, so ``s``
-    becomes ``s // pool_size`` and must divide exactly. With the defaults (the source's
-    network) the sides are 28 -> 24 -> 12 -> 8 -> 4, the flattened vector has
-    12 x 4 x 4 = 192 entries and the output 10.
-
-    Raises ``ValueError`` naming the parameter when a kernel does not fit in its input
-    map or a pooling window does not tile it.
-    """
-    size = check_positive_int("input_size", input_size)
-    channels = check_positive_int("in_channels", in_channels)
-    kernel = check_positive_int("kernel_size", kernel_size)
-    pool = check_positive_int("pool_size", pool_size)
-    classes = check_positive_int("num_classes", num_classes)
-    if isinstance(conv_channels, (str, bytes)) or not isinstance(conv_channels, Sequence) or not conv_channels:
-        raise TypeError(f"conv_channels must be a non-empty sequence of integers, e.g. (6, 12); got {conv_channels!r}")
-    shapes = [LayerShape("Input", "input", channels, size, size)]
-    for i, raw in enumerate(conv_channels, start=1):
-        maps = check_positive_int(f"conv_channels[{i - 1}]", raw)
-        if kernel > size:
-            raise ValueError(
-                f"kernel_size={kernel} does not fit in the {size}x{size} input of convolution C{i}; "
-                f"a valid convolution needs kernel_size <= {size}"
-            )
-        size = size - kernel + 1
-        shapes.append(LayerShape(f"C{i}", "conv", maps, size, size))
-        if size % pool:
-            raise ValueError(
-                f"pool_size={pool} does not tile the {size}x{size} maps of C{i}; "
-                f"non-overlapping pooling needs the map side to be a multiple of pool_size"
-            )
-        size //= pool
-        shapes.append(LayerShape(f"P{i}", "pool", maps, size, size))
-    last = shapes[-1]
-    shapes.append(LayerShape("Flatten", "flat", last.channels * last.height * last.width, 1, 1))
-    shapes.append(LayerShape("FC1", "dense", classes, 1, 1))
-    return shapes
 
 
 # --------------------------------------------------------------------------- drawing helpers

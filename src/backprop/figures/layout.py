@@ -1,16 +1,22 @@
-"""Figures sized for the book's text column, with cell labels that stay readable.
+"""The one width every figure of the book is drawn at, and cell labels that stay readable.
 
 The book shows a figure at its text-column width (about 690 px on a laptop, 360 px on a
-phone).  At matplotlib's 100 dpi a 6.4 in figure is 640 px wide, so it is shown at about its
-natural size and a 12 pt label stays about 12 pt; a 10 in figure would halve every label.
+phone).  At matplotlib's 100 dpi a figure :data:`COLUMN_WIDTH` inches wide is 690 px, so it
+is shown at its natural size and a 10 pt label stays 10 pt; a 10 in figure would shrink every
+label to about two thirds.  Every figure builder of :mod:`backprop.figures` and
+:mod:`backprop.explorers` takes its width from here, and no label is below
+:data:`MIN_LABEL_PT` (the test ``tests/test_figures.py`` checks both for every builder).
 """
 
 from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-COLUMN_FIGURE_WIDTH = 6.4  # inches
-CELL_LABEL_SIZE = 12.0  # points, before any shrinking
+__all__ = ["COLUMN_WIDTH", "MIN_LABEL_PT", "CELL_LABEL_SIZE", "fit_cell_labels"]
+
+COLUMN_WIDTH = 6.9  # inches: the text column at 100 dpi
+MIN_LABEL_PT = 10.0  # points: the smallest lettering a figure may use
+CELL_LABEL_SIZE = 12.0  # points, the size of a table cell's label before any shrinking
 
 
 def fit_cell_labels(fig: Figure, labelled: list) -> None:

@@ -1,0 +1,71 @@
+"""What the two CNNs of Part III share: input checks, batched prediction, the hidden activation.
+
+A module of the models package only (its leading underscore): :class:`CNNBase` is the base
+class of :class:`backprop.models.LeNet` and :class:`backprop.models.Net004`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop._validation import as_float_array
+from backprop.activations import relu_backward, relu_forward, sigmoid_backward, sigmoid_forward
+
+
+def check_dtype(dtype) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a floating-point type such as np.float32 or np.float64; got {dtype}")
+    return dtype
+
+
+class CNNBase:
+    """Shared plumbing: input checks, batched prediction, parameter counting."""
+
+    params: dict[str, np.ndarray]
+    n_classes = 10
+    input_size = 28
+
+    def _check_x(self, x: np.ndarray) -> np.ndarray:
+        x = as_float_array("x", x, ndim=4)
+        want = (1, self.input_size, self.input_size)
+        if x.shape[1:] != want:
+            raise ValueError(f"x has shape {x.shape} but (N, 1, {self.input_size}, {self.input_size}) was expected")
+        return x.astype(self.dtype, copy=False)
+
+    @property
+    def n_params(self) -> int:
+        """Total number of learned numbers, counted from the arrays themselves."""
+        return int(sum(p.size for p in self.params.values()))
+
+    def scores(self, x: np.ndarray, batch_size: int = 500) -> np.ndarray:
+        """The network's outputs (N, K) (sigmoid outputs or logits), computed in chunks to bound memory."""
+        x = self._check_x(x)
+        return np.concatenate([self.forward(x[i : i + batch_size])[0] for i in range(0, len(x), batch_size)])
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Predicted labels (N,): the index of the largest output."""
+        return self.scores(x).argmax(axis=1)
+
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+def act_forward(name: str, z: np.ndarray) -> tuple[np.ndarray, tuple]:
+    if name == "sigmoid":
+        a, cache = sigmoid_forward(z)
+    elif name == "tanh":
+        a = np.tanh(z)
+        cache = a
+    else:
+        a, cache = relu_forward(z)
+    return a, (name, cache)
+
+
+def act_backward(da: np.ndarray, cache: tuple) -> np.ndarray:
+    name, inner = cache
+    if name == "sigmoid":
+        return sigmoid_backward(da, inner)
+    if name == "tanh":
+        return da * (1.0 - inner * inner)
+    return relu_backward(da, inner)

@@ -1,0 +1,88 @@
+"""Classifiers of Part II as models of the shared training protocol (book: "Cross-entropy meets sigmoid and softmax").
+
+:class:`SoftmaxClassifier`: dense layers with ReLU between them, a softmax output and the
+mean cross-entropy, the network on which the chapter compares weight decay.  The sigmoid
+neuron of the learning-slowdown experiment is :func:`backprop.slowdown.train_sigmoid_neuron`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop._validation import as_float_array, check_positive_int
+from backprop.activations import relu_backward, relu_forward
+from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
+from backprop.dense import dense_backward, dense_forward
+from backprop.init import glorot_bound, uniform_init
+
+__all__ = ["SoftmaxClassifier"]
+
+
+class SoftmaxClassifier:
+    """Dense layers with ReLU between them and a softmax output, trained on the mean cross-entropy.
+
+    ``layer_sizes = (D, H_1, ..., K)``; parameters ``W1 (H_1, D), b1 (H_1,), ...`` as in
+    :func:`backprop.dense_forward` (z = x W^T + b, one sample per row).  Weights start
+    uniform in +-sqrt(6 / (fan_in + fan_out)) from ``np.random.default_rng(seed)``, biases
+    at 0.  Follows the model protocol of :func:`backprop.training.train`: ``params``,
+    ``loss_and_grads(x, labels)`` (mean over N, gradients by backprop: the softmax delta
+    (s - t)/N, then dense_backward and relu_backward layer by layer) and ``predict(x)``.
+    """
+
+    def __init__(self, layer_sizes: tuple[int, ...] = (64, 32, 10), seed: int = 0):
+        sizes = [check_positive_int("layer_sizes entry", s) for s in layer_sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"layer_sizes needs at least (D, K); got {tuple(layer_sizes)}")
+        rng = np.random.default_rng(seed)
+        self.layer_sizes = tuple(sizes)
+        self.params: dict[str, np.ndarray] = {}
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            self.params[f"W{i}"] = uniform_init(rng, glorot_bound(fan_in, fan_out), (fan_out, fan_in))
+            self.params[f"b{i}"] = np.zeros(fan_out)
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.layer_sizes) - 1
+
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
+        x = as_float_array("x", x, shape=(None, self.layer_sizes[0]))
+        caches = []
+        out = x
+        for i in range(1, self.n_layers + 1):
+            out, dense_cache = dense_forward(out, self.params[f"W{i}"], self.params[f"b{i}"])
+            relu_cache = None
+            if i < self.n_layers:
+                out, relu_cache = relu_forward(out)
+            caches.append((dense_cache, relu_cache))
+        return out, caches
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """The output layer's net input z (N, K) for the samples x (N, D)."""
+        return self._forward(x)[0]
+
+    def loss_and_grads(self, x: np.ndarray, labels: np.ndarray) -> tuple[float, dict]:
+        """Mean cross-entropy over the N samples and its gradient for every parameter.
+
+        x (N, D), labels (N,) int -> (loss, grads) with grads[name] of params[name]'s shape.
+        Book Eqs. eq-part2-ce-softmax-delta (the output delta (s - t)/N, seed 003 section 3.2),
+        eq-part2-ce-relu-delta (back through each ReLU, seed 003 section 4) and
+        eq-part2-ce-hidden-grads (dW = delta^T A, db = sum_n delta; seed 002 Eqs. 3.45-3.59 corrected).
+        """
+        z, caches = self._forward(x)
+        loss = softmax_cross_entropy(z, labels)
+        dout = softmax_cross_entropy_backward(z, labels)
+        grads: dict[str, np.ndarray] = {}
+        for i in range(self.n_layers, 0, -1):
+            dense_cache, relu_cache = caches[i - 1]
+            if relu_cache is not None:
+                dout = relu_backward(dout, relu_cache)
+            dout, grads[f"W{i}"], grads[f"b{i}"] = dense_backward(dout, dense_cache)
+        return loss, {name: grads[name] for name in self.params}
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The class with the largest logit, (N,) int64."""
+        return np.argmax(self.logits(x), axis=1).astype(np.int64)
+
+    def weight_norm(self) -> float:
+        """sqrt(sum over weights of ||W||^2), the quantity that weight decay shrinks (biases excluded)."""
+        return float(np.sqrt(sum(np.sum(p**2) for name, p in self.params.items() if name.startswith("W"))))
