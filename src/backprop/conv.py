@@ -144,8 +144,8 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     n, f = x.shape[0], w.shape[0]
     kh, kw = w.shape[2:]
     xp = _pad(x, padding)
-    ho = (xp.shape[2] - kh) // stride + 1
-    wo = (xp.shape[3] - kw) // stride + 1
+    ho = conv_output_size(x.shape[2], kh, stride, padding)
+    wo = conv_output_size(x.shape[3], kw, stride, padding)
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     w_cols = w.transpose(1, 2, 3, 0).reshape(-1, f)  # (C*KH*KW, F)
     prod = np.dot(_rows(cols, f), w_cols).reshape(n, ho, wo, f)  # (N, H', W', F): one BLAS product
@@ -159,7 +159,7 @@ def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
     dout = as_float_array("dout", dout, ndim=4)
     n, _, h, wd = x_shape
     f, _, kh, kw = w_shape
-    expected = (n, f, (h + 2 * padding - kh) // stride + 1, (wd + 2 * padding - kw) // stride + 1)
+    expected = (n, f, conv_output_size(h, kh, stride, padding), conv_output_size(wd, kw, stride, padding))
     if dout.shape != expected:
         raise ValueError(f"dout has shape {dout.shape} but the layer's output had shape {expected} (N, F, H', W')")
     return dout
@@ -208,8 +208,8 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
     n, c, h, wd = x.shape
     f, _, kh, kw = w.shape
     xp = _pad(x, padding)
-    ho = (h + 2 * padding - kh) // stride + 1
-    wo = (wd + 2 * padding - kw) // stride + 1
+    ho = conv_output_size(h, kh, stride, padding)
+    wo = conv_output_size(wd, kw, stride, padding)
     out = np.zeros((n, f, ho, wo), dtype=np.result_type(x, w, b))
     for i_n in range(n):
         for i_f in range(f):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._validation import as_float_array, check_choice, check_labels, check_positive_int, check_same_shape
+from backprop.activations import sigmoid
 from backprop.data import one_hot
 
 __all__ = [
@@ -166,12 +167,7 @@ def sigmoid_bce_backward(logits: np.ndarray, y: np.ndarray, reduction: str = "me
     """
     logits, y = _logits_and_binary(logits, y)
     scale = _scale(reduction, logits.shape[0])
-    s = np.empty_like(logits)
-    pos = logits >= 0
-    s[pos] = 1.0 / (1.0 + np.exp(-logits[pos]))
-    ez = np.exp(logits[~pos])
-    s[~pos] = ez / (1.0 + ez)
-    return (s - y) * scale
+    return (sigmoid(logits) - y) * scale
 
 
 # --------------------------------------------------------------------------- the naive forms, for comparison

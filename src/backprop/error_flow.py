@@ -30,6 +30,7 @@ import numpy as np
 
 from backprop._validation import as_float_array, check_positive_int
 from backprop.activations import sigmoid
+from backprop.losses import half_squared_error
 
 __all__ = [
     "ErrorFlow",
@@ -107,7 +108,7 @@ def trace_error_flow(x: np.ndarray, target: np.ndarray, weights: Sequence[np.nda
     for l in range(n - 1, 0, -1):
         deltas[l] = errors[l] * outputs[l] * (1.0 - outputs[l])  # Delta E^l .* f'(Net^l), f' = O(1-O)
         errors[l - 1] = Ws[l - 1].T @ deltas[l]  # Eq. A.6: Delta E^{l-1} = W^T [Delta E^l .* f'(Net^l)]
-    loss = 0.5 * float(np.sum((target - outputs[-1]) ** 2))
+    loss = half_squared_error(outputs[-1][None, :], target[None, :])  # Eq. A.1
     return ErrorFlow(outputs=outputs, nets=nets, errors=errors, deltas=deltas, loss=loss)
 
 
@@ -130,7 +131,7 @@ def loss_from_layer(output: np.ndarray, layer: int, target: np.ndarray, weights:
         raise ValueError(f"output has shape {output.shape} but layer {layer} has {want} nodes")
     target = as_float_array("target", target, shape=(Ws[-1].shape[0],))
     outputs, _ = _forward(output, Ws, bs, start=layer - 1)
-    return 0.5 * float(np.sum((target - outputs[-1]) ** 2))
+    return half_squared_error(outputs[-1][None, :], target[None, :])
 
 
 def backpropagate_error(delta: np.ndarray, W: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._validation import as_float_array, check_choice, check_same_shape
+from backprop.data import one_hot
 
 __all__ = [
     "half_squared_error",
@@ -276,9 +277,7 @@ def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
                 f"labels must be class indices in 0..{k - 1} (output has K = {k} columns); "
                 f"got {int(target[bad][0])} at index {int(np.argmax(bad))}"
             )
-        onehot = np.zeros((n, k))
-        onehot[np.arange(n), target] = 1.0
-        target = onehot
+        target = one_hot(target, k)
     else:
         target = as_float_array("target", target, ndim=2)
         check_same_shape("output", output, "target", target)

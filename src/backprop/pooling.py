@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._validation import as_float_array, check_positive_int
+from backprop.conv import conv_output_size
 
 __all__ = [
     "pool_output_size",
@@ -57,7 +58,7 @@ def pool_output_size(size_in: int, size: int, stride: int) -> int:
     stride = check_positive_int("stride", stride)
     if size > size_in:
         raise ValueError(f"the pooling window (size={size}) is larger than the input (size_in={size_in}); no window fits")
-    return (size_in - size) // stride + 1
+    return conv_output_size(size_in, size, stride)
 
 
 def _check(x: object, size: object, stride: object) -> tuple[np.ndarray, int, int, int, int]:

@@ -28,6 +28,7 @@ from backprop.activations import (
     tanh_prime,
 )
 from backprop.explorers.explorer import Explorer
+from backprop.figures.layout import COLUMN_WIDTH
 
 __all__ = ["ACTIVATIONS", "activation_data", "draw_activation", "activation_explorer"]
 
@@ -79,7 +80,7 @@ def activation_data(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0
 
 def draw_activation(data: dict) -> Figure:
     """Two panels: f with its tangent at z0 (left), f' with the point (z0, f'(z0)) (right)."""
-    fig = Figure(figsize=(9, 3.4), layout="constrained")
+    fig = Figure(figsize=(COLUMN_WIDTH, 3.4), layout="constrained")
     ax_f, ax_d = fig.subplots(1, 2)
     z = data["z"]
     _ = ax_f.plot(z, data["f"], color="C0", label="f(z)")
@@ -93,7 +94,7 @@ def draw_activation(data: dict) -> Figure:
     _ = ax_f.legend(loc="upper left")
     _ = ax_d.plot(z, data["fprime"], color="C1", label="f'(z)")
     _ = ax_d.plot([data["z0"]], [data["slope"]], "o", color="C3")
-    _ = ax_d.set_title(f"f'({data['z0']:.2f}) = {data['slope']:.3f} (slope of the tangent)")
+    _ = ax_d.set_title(f"f'({data['z0']:.2f}) = {data['slope']:.3f}, the tangent's slope")
     _ = ax_d.set_xlabel("z")
     _ = ax_d.legend(loc="upper left")
     for ax in (ax_f, ax_d):

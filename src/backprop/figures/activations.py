@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from backprop.explorers.activation import ACTIVATIONS, activation_data
+import numpy as np
+
+from backprop._validation import check_positive_int
+from backprop.activations import leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime
 from backprop.figures.layout import COLUMN_WIDTH
 
 __all__ = ["draw_activation_table"]
+
+_TABLE = {
+    "sigmoid": (sigmoid, sigmoid_prime),
+    "tanh": (tanh, tanh_prime),
+    "relu": (relu, relu_prime),
+    "leaky_relu": (leaky_relu, leaky_relu_prime),
+}
 
 
 def draw_activation_table(alpha: float = 0.1, points: int = 401) -> Figure:
     """One figure, f and f' side by side for sigmoid, tanh, ReLU and leaky ReLU (slope alpha).
 
-    Two rows of four panels: (f, f') of sigmoid and tanh on top, of ReLU and leaky ReLU
-    below.  At the kink z = 0 the derivative panels mark the value the package uses.
+    Four rows of two panels at the column's width, one row per activation: f on the left,
+    f' on the right.  At the kink z = 0 the derivative panels mark the value the package uses.
     """
-    fig = Figure(figsize=(11, 5), layout="constrained")
-    axes = fig.subplots(2, 4)
-    for k, name in enumerate(ACTIVATIONS):
-        data = activation_data(name, 0.0, alpha, points)
-        ax_f, ax_d = axes[k // 2, 2 * (k % 2)], axes[k // 2, 2 * (k % 2) + 1]
+    fig = Figure(figsize=(COLUMN_WIDTH, 9.6), layout="constrained")
+    axes = fig.subplots(4, 2)
+    points = check_positive_int("points", points)
+    z = np.linspace(-4.0, 4.0, points)
+    zero = np.zeros(1)
+    for k, (name, (f, fprime)) in enumerate(_TABLE.items()):
+        extra = (alpha,) if name == "leaky_relu" else ()
+        data = {"z": z, "f": f(z, *extra), "fprime": fprime(z, *extra), "slope": float(fprime(zero, *extra)[0])}
+        ax_f, ax_d = axes[k, 0], axes[k, 1]
         _ = ax_f.plot(data["z"], data["f"], color="C0")
         _ = ax_f.set_title(f"{name}: f(z)" + (f", alpha = {alpha:g}" if name == "leaky_relu" else ""))
         kink = name in ("relu", "leaky_relu")

@@ -10,10 +10,12 @@ __all__ = ["draw_slowdown"]
 
 
 def draw_slowdown(data: dict) -> Figure:
-    """Three panels side by side: the squared-error run's loss, the cross-entropy run's loss,
-    and both runs' outputs a, each against the epoch."""
-    fig = Figure(figsize=(11.0, 3.4), layout="constrained")
-    ax_sq, ax_ce, ax_out = fig.subplots(1, 3)
+    """Three panels at the column's width: the squared-error run's loss and the cross-entropy
+    run's loss side by side, below them both runs' outputs a, each against the epoch."""
+    fig = Figure(figsize=(COLUMN_WIDTH, 5.6), layout="constrained")
+    grid = fig.add_gridspec(2, 2)
+    ax_sq, ax_ce = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])
+    ax_out = fig.add_subplot(grid[1, :])
     epoch = data["epoch"]
     runs = (("squared", "half squared error", "tab:red", ax_sq), ("cross_entropy", "cross-entropy", "tab:blue", ax_ce))
     for key, label, color, ax in runs:
@@ -28,5 +30,6 @@ def draw_slowdown(data: dict) -> Figure:
     ax_out.set_ylim(-0.02, 1.02)
     ax_out.set_title(f"the neuron's output (target y = {data['y']:g})")
     ax_out.legend()
-    fig.suptitle(f"one sigmoid neuron from w0 = {data['w0']:.2f}, b0 = {data['b0']:.2f} (start output a0 = {data['start_output']:.3f})")
+    fig.suptitle(f"one sigmoid neuron from w0 = {data['w0']:.2f}, b0 = {data['b0']:.2f}\n"
+                 f"(start output a0 = {data['start_output']:.3f})")
     return fig

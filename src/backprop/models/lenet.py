@@ -21,13 +21,13 @@ import numpy as np
 
 from backprop._validation import check_choice, check_labels, check_positive_int
 from backprop.activations import sigmoid_backward, sigmoid_forward
-from backprop.conv import conv2d_backward, conv2d_forward
+from backprop.conv import conv2d_backward, conv2d_forward, conv_output_size
 from backprop.data import one_hot
 from backprop.dense import dense_backward, dense_forward
 from backprop.init import BOUNDS, conv_fans, uniform_init
 from backprop.losses import half_squared_error, half_squared_error_grad
 from backprop.models._cnn import CNNBase, check_dtype
-from backprop.pooling import avg_pool2d_backward, avg_pool2d_forward
+from backprop.pooling import avg_pool2d_backward, avg_pool2d_forward, pool_output_size
 
 __all__ = ["LeNet", "LayerShape", "lenet_layer_shapes", "conv_param_count", "dense_param_count"]
 
@@ -202,14 +202,14 @@ def lenet_layer_shapes(
                 f"kernel_size={kernel} does not fit in the {size}x{size} input of convolution C{i}; "
                 f"a valid convolution needs kernel_size <= {size}"
             )
-        size = size - kernel + 1
+        size = conv_output_size(size, kernel)
         shapes.append(LayerShape(f"C{i}", "conv", maps, size, size))
         if size % pool:
             raise ValueError(
                 f"pool_size={pool} does not tile the {size}x{size} maps of C{i}; "
                 f"non-overlapping pooling needs the map side to be a multiple of pool_size"
             )
-        size //= pool
+        size = pool_output_size(size, pool, pool)
         shapes.append(LayerShape(f"P{i}", "pool", maps, size, size))
     last = shapes[-1]
     shapes.append(LayerShape("Flatten", "flat", last.channels * last.height * last.width, 1, 1))

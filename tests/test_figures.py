@@ -1,0 +1,89 @@
+"""Every figure builder of the package draws at the text column's width with lettering of 10 pt or more.
+
+The builders are found, not listed by hand: every ``draw_*`` and ``plot_*`` name exported by
+``backprop.figures`` and ``backprop.explorers``.  Each needs a sample call below; a new
+builder without one fails :func:`test_every_builder_has_a_sample_call`.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import pytest
+from matplotlib.text import Text
+
+import backprop.explorers as explorers
+import backprop.figures as figures
+from backprop.figures.layout import COLUMN_WIDTH, MIN_LABEL_PT
+
+from figure_checks import MAX_WIDTH_IN, assert_readable_at_column_width
+
+matplotlib.use("Agg")
+
+
+def _history():
+    from backprop.training import History
+
+    return History(train_loss=[1.0, 0.5, 0.3], train_accuracy=[0.5, 0.7, 0.8], test_accuracy=[0.45, 0.6, 0.7])
+
+
+def _training_data():
+    return {"history": _history(), "learning_rate": 4.0, "sizes": (64, 32, 16, 10), "n_train": 1000,
+            "test_accuracy": 0.7}
+
+
+SAMPLES = {
+    "draw_feedforward_network": lambda: figures.draw_feedforward_network(),
+    "draw_error_backprop": lambda: figures.draw_error_backprop(),
+    "draw_dense_forward": lambda: figures.draw_dense_forward(),
+    "draw_dense_backward": lambda: figures.draw_dense_backward(),
+    "draw_neuron": lambda: figures.draw_neuron(),
+    "draw_cnn_architecture": lambda: figures.draw_cnn_architecture(),
+    "draw_conv_network": lambda: figures.draw_conv_network(),
+    "draw_lenet": lambda: figures.draw_lenet(),
+    "plot_history": lambda: figures.plot_history(_history(), title="a title"),
+    "draw_activation_table": lambda: figures.draw_activation_table(),
+    "draw_slowdown": lambda: figures.draw_slowdown(explorers.slowdown_data(epochs=20)),
+    "draw_error_flow": lambda: explorers.draw_error_flow(explorers.error_flow_data(3, next(iter(explorers.EXPLORER_EXAMPLES)))),
+    "draw_training": lambda: explorers.draw_training(_training_data()),
+    "draw_activation": lambda: explorers.draw_activation(explorers.activation_data("tanh", 0.5)),
+    "draw_sliding_kernel": lambda: explorers.draw_sliding_kernel(explorers.sliding_kernel_data()),
+    "draw_pooling": lambda: explorers.draw_pooling(explorers.pooling_data()),
+}
+
+
+def _builders() -> set[str]:
+    names = set()
+    for package in (figures, explorers):
+        names |= {n for n in package.__all__ if n.startswith(("draw_", "plot_"))}
+    return names
+
+
+def test_every_builder_has_a_sample_call():
+    missing = sorted(_builders() - set(SAMPLES))
+    assert not missing, f"figure builders without a sample call in tests/test_figures.py: {missing}"
+    stale = sorted(set(SAMPLES) - _builders())
+    assert not stale, f"sample calls of names that are no longer builders: {stale}"
+
+
+def test_the_column_width_fits_the_check():
+    assert COLUMN_WIDTH <= MAX_WIDTH_IN and MIN_LABEL_PT >= 10.0
+
+
+# Diagrams laid out in data units for a 9-10.3 in canvas: at the column's width their 10-13 pt
+# labels overlap the shapes, so each needs a new layout, not a smaller canvas.  Strict: a
+# diagram that passes must lose its mark.
+NOT_YET_AT_COLUMN_WIDTH = {"draw_cnn_architecture", "draw_conv_network", "draw_lenet", "draw_dense_forward",
+                           "draw_dense_backward", "draw_neuron"}
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="needs a re-layout for the column width"))
+    if n in NOT_YET_AT_COLUMN_WIDTH else n
+    for n in sorted(SAMPLES)
+])
+def test_builder_is_readable_at_the_column_width(name):
+    fig = SAMPLES[name]()
+    assert fig.get_figwidth() == pytest.approx(COLUMN_WIDTH), \
+        f"{name} draws {fig.get_figwidth()} in wide; take the width from backprop.figures.layout.COLUMN_WIDTH"
+    texts = [t for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert_readable_at_column_width(fig, texts)
