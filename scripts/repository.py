@@ -131,6 +131,11 @@ def main(argv: list[str]) -> int:
     try:
         url = normalize_github_url(argv[0] if argv else origin_url())
         changed = set_repository(url)
+        import equations_page  # its source links are built from the URL
+
+        if equations_page.PAGE.read_text() != equations_page.render():
+            equations_page.main([])
+            changed.append(equations_page.PAGE)
     except ValueError as exc:
         print(f"set-repository: {exc}", file=sys.stderr)
         return 2

@@ -46,6 +46,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     For z >= 0 it evaluates 1 / (1 + exp(-z)); for z < 0 the equal form
     exp(z) / (1 + exp(z)); neither ever exponentiates a large positive number.
+
+    Implements: Eqs. {eq-part1-sigmoid}, {eq-part2-sigmoid} (seed 000 Eq. A.2)
     """
     z = as_float_array("z", z, allow_empty=True)
     e = np.exp(-np.abs(z))  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
@@ -53,8 +55,10 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    """f'(z) = f(z) (1 - f(z)) (book Eqs. A.13 and eq-part2-sigmoid-prime; seed 002 Eq. 3.36, seed 003
+    """f'(z) = f(z) (1 - f(z)) (book Eqs. A.13 and {eq-part2-sigmoid-prime}; seed 002 Eq. 3.36, seed 003
     section 4; seed 002 Table 1 squares the second factor, an erratum).  Same (any) shape as z.
+
+    Implements: Eqs. {eq-part1-sigmoid-prime}, {eq-part2-sigmoid-prime} (seed 000 Eq. A.13)
     """
     s = sigmoid(z)
     return s * (1.0 - s)
@@ -70,6 +74,8 @@ def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """dNet = dO * O (1 - O): the "Delta E .* f'(Net)" factor of book Eq. (A.6).
 
     dout and the cached output O have the same (any) shape; so does the result.
+
+    Implements: Eqs. {eq-part1-delta-def}, {eq-part2-elementwise-backward}
     """
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", cache)
@@ -78,18 +84,23 @@ def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- ReLU
 def relu(z: np.ndarray) -> np.ndarray:
-    """f(z) = max(0, z) elementwise (seed 002 Table 1, seed 003 section 4)."""
+    """f(z) = max(0, z) elementwise (seed 002 Table 1, seed 003 section 4).
+
+    Implements: Eq. {eq-part2-relu}
+    """
     z = as_float_array("z", z, allow_empty=True)
     return np.maximum(z, 0.0)
 
 
 def relu_prime(z: np.ndarray) -> np.ndarray:
-    """f'(z) = 1 if z > 0 else 0 (book Eq. eq-part2-relu-prime).
+    """f'(z) = 1 if z > 0 else 0 (Eq. {eq-part2-relu-prime}).
 
     Convention at the kink: **ReLU'(0) = 0**, as seed 003 writes it, ``(f(x) > 0)``
     (seed 002 Table 1 takes 1 instead).  Both are subgradients of max(0, z) at 0 (any
     value in [0, 1] is), and for continuous inputs z == 0 exactly almost never happens;
     the chapter "Activation functions and their derivatives" shows both facts.
+
+    Implements: Eqs. {eq-part2-relu-prime}, {eq-part2-relu-subgradient}
     """
     z = as_float_array("z", z, allow_empty=True)
     return (z > 0).astype(z.dtype)
@@ -102,11 +113,13 @@ def relu_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
-    """dz = da * (z > 0) (book Eq. eq-part2-relu-prime; seed 003 section 4, ``(f(x) > 0)``).
+    """dz = da * (z > 0) (Eq. {eq-part2-relu-prime}; seed 003 section 4, ``(f(x) > 0)``).
 
     dout and the cached pre-activation z have the same (any) shape, e.g. (N, D) after a
     dense layer or (N, F, H, W) after a convolution; so does the result.  At z == 0 the
     gradient is 0 (the convention ReLU'(0) = 0, see :func:`relu_prime`).
+
+    Implements: Eqs. {eq-part2-elementwise-backward}, {eq-part2-relu-prime}
     """
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the cached pre-activation z", cache)
@@ -115,13 +128,19 @@ def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- tanh
 def tanh(z: np.ndarray) -> np.ndarray:
-    """f(z) = (e^z - e^-z) / (e^z + e^-z) elementwise (seed 002 Table 1), via ``np.tanh``."""
+    """f(z) = (e^z - e^-z) / (e^z + e^-z) elementwise (seed 002 Table 1), via ``np.tanh``.
+
+    Implements: Eq. {eq-part2-tanh}
+    """
     z = as_float_array("z", z, allow_empty=True)
     return np.tanh(z)
 
 
 def tanh_prime(z: np.ndarray) -> np.ndarray:
-    """f'(z) = 1 - f(z)^2 (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4)."""
+    """f'(z) = 1 - f(z)^2 (Eq. {eq-part2-tanh-prime}; seed 002 Table 1, seed 003 section 4).
+
+    Implements: Eq. {eq-part2-tanh-prime}
+    """
     t = tanh(z)
     return 1.0 - t * t
 
@@ -133,10 +152,12 @@ def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
-    """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4),
+    """dz = da * (1 - a^2) (Eq. {eq-part2-tanh-prime}; seed 002 Table 1, seed 003 section 4),
     written with the cached output a.
 
     dout and a have the same (any) shape, e.g. (N, D) or (N, F, H, W); so does the result.
+
+    Implements: Eqs. {eq-part2-elementwise-backward}, {eq-part2-tanh-prime}
     """
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", cache)
@@ -154,18 +175,23 @@ def check_alpha(alpha: object) -> float:
 
 
 def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
-    """f(z) = z if z > 0 else alpha z, elementwise (seed 002 Table 1 with alpha = 0.01)."""
+    """f(z) = z if z > 0 else alpha z, elementwise (seed 002 Table 1 with alpha = 0.01).
+
+    Implements: Eq. {eq-part2-relu}
+    """
     z = as_float_array("z", z, allow_empty=True)
     alpha = check_alpha(alpha)
     return np.where(z > 0, z, alpha * z)
 
 
 def leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
-    """f'(z) = 1 if z > 0 else alpha (book Eq. eq-part2-leaky-prime).
+    """f'(z) = 1 if z > 0 else alpha (Eq. {eq-part2-leaky-prime}).
 
     At the kink z = 0 we take alpha, so that alpha = 0 gives ReLU's convention
     ReLU'(0) = 0; seed 002 Table 1 takes 1.  Any value in [alpha, 1] is a valid choice
     there (for alpha <= 1), and z == 0 exactly almost never happens.
+
+    Implements: Eq. {eq-part2-leaky-prime}
     """
     z = as_float_array("z", z, allow_empty=True)
     alpha = check_alpha(alpha)
@@ -179,11 +205,13 @@ def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, 
 
 
 def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime; seed 002 Table 1, with
+    """dz = da * (1 if z > 0 else alpha) (Eq. {eq-part2-leaky-prime}; seed 002 Table 1, with
     alpha at z = 0 where the source takes 1).
 
     dout and the cached z have the same (any) shape, e.g. (N, D) or (N, F, H, W); so does
     the result.
+
+    Implements: Eqs. {eq-part2-elementwise-backward}, {eq-part2-leaky-prime}
     """
     z, alpha = cache
     dout = as_float_array("dout", dout, allow_empty=True)
@@ -200,11 +228,13 @@ def _logits(name: str, z: object) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """s_i = exp(z_i) / sum_j exp(z_j) over the last axis (book Eq. eq-part2-softmax).
+    """s_i = exp(z_i) / sum_j exp(z_j) over the last axis (Eq. {eq-part2-softmax}).
 
     z has shape (..., K), e.g. (K,) or (N, K); so has the result, whose rows sum to 1.
     Each row is shifted by its maximum first (softmax(z) = softmax(z - c) for any c), so
     no exponential overflows: logits of +-1000 give exact results.
+
+    Implements: Eqs. {eq-part2-softmax}, {eq-part2-softmax-shift}
     """
     z = _logits("z", z)
     shifted = z - np.max(z, axis=-1, keepdims=True)
@@ -213,10 +243,12 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
-    """The Jacobian J[i, j] = ds_i/dz_j = s_i (delta_ij - s_j) (book Eq. eq-part2-softmax-jacobian).
+    """The Jacobian J[i, j] = ds_i/dz_j = s_i (delta_ij - s_j) (Eq. {eq-part2-softmax-jacobian}).
 
     z (K,) -> J (K, K); a batch z (N, K) -> (N, K, K), one Jacobian per row.
     J = diag(s) - s s^T is symmetric; seed 002 Table 1 gives only its diagonal.
+
+    Implements: Eq. {eq-part2-softmax-jacobian}
     """
     s = softmax(z)
     if s.ndim > 2:
@@ -232,12 +264,14 @@ def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
-    """dz = s * (ds - sum_k ds_k s_k), row by row (book Eq. eq-part2-softmax-backward).
+    """dz = s * (ds - sum_k ds_k s_k), row by row (Eq. {eq-part2-softmax-backward}).
 
     Not in the sources (seed 002 Table 1 gives only the Jacobian's diagonal, an erratum).
     This is J^T ds for the Jacobian J of :func:`softmax_jacobian`, computed in O(K)
     per row instead of forming the K x K matrix.  dout (..., K), e.g. (N, K), and the
     cached output s have the same shape; so does dz.
+
+    Implements: Eq. {eq-part2-softmax-backward}
     """
     dout = as_float_array("dout", dout)
     check_same_shape("dout", dout, "the softmax output", cache)

@@ -57,8 +57,10 @@ def check_padding(padding: object) -> int:
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
     """Output length along one axis: floor((size + 2 padding - kernel) / stride) + 1.
 
-    Book Eq. (eq-part3-output-size), seed 002 Eqs. 2.1-2.2 with the floor the source leaves
+    Book Eq. {eq-part3-output-size}, seed 002 Eqs. 2.1-2.2 with the floor the source leaves
     out.  Raises ``ValueError`` when the kernel is larger than the padded input.
+
+    Implements: Eq. {eq-part3-output-size} (seed 002 Eqs. 2.1-2.2)
     """
     size = check_positive_int("size", size)
     kernel = check_positive_int("kernel", kernel)
@@ -132,11 +134,13 @@ def _rows(cols: np.ndarray, n_filters: int) -> np.ndarray:
 
 
 def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
-    """out[n, f] = b[f] + sum_c (xp[n, c] star w[f, c]) with stride (book Eq. eq-part3-conv-layer).
+    """out[n, f] = b[f] + sum_c (xp[n, c] star w[f, c]) with stride (Eq. {eq-part3-conv-layer}).
 
     x (N, C, H, W), w (F, C, KH, KW), b (F,) -> out (N, F, H', W') with
     H' = floor((H + 2 padding - KH) / stride) + 1.  Cross-correlation, as in every framework.
     Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`conv2d_backward`.
+
+    Implements: Eq. {eq-part3-conv-layer}
     """
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     dtype = np.result_type(x, w, b)
@@ -166,7 +170,7 @@ def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
 
 
 def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
-    """Backward pass of :func:`conv2d_forward` (book Eqs. eq-part3-dx, eq-part3-dw, eq-part3-db;
+    """Backward pass of :func:`conv2d_forward` (Eqs. {eq-part3-dx}, {eq-part3-dw}, {eq-part3-db};
     seed 000 Eqs. A.27-A.29, A.32-A.33; seed 002 Eqs. 3.67-3.74; seed 003 section 5).
 
     dout (N, F, H', W') -> dx (N, C, H, W), dw (F, C, KH, KW), db (F,):
@@ -180,6 +184,8 @@ def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) 
     Sums run over the batch: if the loss is a mean over N, ``dout`` already carries the 1/N.
     With ``input_grad=False`` (a first layer, whose input is the data) dx is not computed
     and ``None`` is returned in its place: it is the most expensive of the three.
+
+    Implements: Eqs. {eq-part3-conv-delta}, {eq-part3-db}, {eq-part3-dw}, {eq-part3-dx}, {eq-part3-dilate}, {eq-part3-conv-fwd-grads}
     """
     x_shape, xp, w, stride, padding = cache
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
@@ -203,7 +209,10 @@ def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) 
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
-    """Loop-based reference for :func:`conv2d_forward`: one explicit sum per output entry."""
+    """Loop-based reference for :func:`conv2d_forward`: one explicit sum per output entry.
+
+    Implements: Eq. {eq-part3-conv-layer}
+    """
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     n, c, h, wd = x.shape
     f, _, kh, kw = w.shape
@@ -226,6 +235,8 @@ def conv2d_backward_naive(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, n
     Each output entry out[n, f, i, j] received xp[n, :, window] * w[f] + b[f]; so it sends
     dout[n, f, i, j] * w[f] back to its window of dxp, dout[n, f, i, j] * window to dw[f]
     and dout[n, f, i, j] to db[f].
+
+    Implements: Eqs. {eq-part3-db}, {eq-part3-dw}, {eq-part3-dx}
     """
     x_shape, xp, w, stride, padding = cache
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)

@@ -1,5 +1,5 @@
 """Two-dimensional cross-correlation and true convolution of single arrays (book:
-"Convolution, correlation and shapes", Eqs. (eq-part3-correlation) and (eq-part3-convolution)).
+"Convolution, correlation and shapes", Eqs. {eq-part3-correlation} and ({eq-part3-convolution})).
 
 For an input x (H, W) and a kernel k (KH, KW):
 
@@ -43,6 +43,8 @@ def rot180(k: np.ndarray) -> np.ndarray:
     """The kernel turned by 180 degrees: ``k[::-1, ::-1]`` on the last two axes.
 
     Works for a single (KH, KW) kernel and for stacks such as (F, C, KH, KW).
+
+    Implements: Eq. {eq-part3-rot180}
     """
     k = as_float_array("k", k, allow_empty=True)
     if k.ndim < 2:
@@ -80,27 +82,34 @@ def _correlate(x: np.ndarray, k: np.ndarray, mode: str, same_start: tuple[int, i
 
 
 def correlate2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray:
-    """Cross-correlation ``out[i, j] = sum_{m,n} x[i+m, j+n] k[m, n]`` (book Eq. eq-part3-correlation).
+    """Cross-correlation ``out[i, j] = sum_{m,n} x[i+m, j+n] k[m, n]`` (Eq. {eq-part3-correlation}).
 
     x (H, W), k (KH, KW).  ``mode`` is "valid" (H-KH+1, W-KW+1), "full" (H+KH-1, W+KW-1)
     or "same" (H, W), with scipy.signal.correlate2d's definitions (indices outside x read 0).
+
+    Implements: Eq. {eq-part3-correlation}
     """
     x, k = _check_pair(x, k, mode)
     return _correlate(x, k, mode, (k.shape[0] // 2, k.shape[1] // 2))
 
 
 def convolve2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray:
-    """True convolution ``out[i, j] = sum_{m,n} x[i+KH-1-m, j+KW-1-n] k[m, n]`` (book Eq. eq-part3-convolution).
+    """True convolution ``out[i, j] = sum_{m,n} x[i+KH-1-m, j+KW-1-n] k[m, n]`` (Eq. {eq-part3-convolution}).
 
     Computed as the correlation with ``rot180(k)``.  x (H, W), k (KH, KW); modes and
     output shapes as in :func:`correlate2d`, with scipy.signal.convolve2d's definitions.
+
+    Implements: Eq. {eq-part3-convolution}
     """
     x, k = _check_pair(x, k, mode)
     return _correlate(x, k[::-1, ::-1], mode, ((k.shape[0] - 1) // 2, (k.shape[1] - 1) // 2))
 
 
 def correlate2d_naive(x: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Loop-based valid cross-correlation: the reference the fast path is tested against."""
+    """Loop-based valid cross-correlation: the reference the fast path is tested against.
+
+    Implements: Eq. {eq-part3-correlation}
+    """
     x, k = _check_pair(x, k, "valid")
     kh, kw = k.shape
     out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1), dtype=np.result_type(x, k))

@@ -5,10 +5,10 @@ together their gradient is the simple "prediction minus target":
 
 * softmax + categorical cross-entropy (seed 003 section 3.2, seed 004 page 4):
   ``L = -(1/N) sum_n sum_k t_nk log softmax(z_n)_k``, gradient ``(softmax(z) - t) / N``
-  (book Eq. eq-part2-ce-softmax-delta);
+  (Eq. {eq-part2-ce-softmax-delta});
 * sigmoid + binary cross-entropy (seed 002 Eq. 2.14, 3.23):
   ``L = -(1/N) sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))]``, gradient
-  ``(sigma(z) - y) / N`` (book Eq. eq-part2-ce-sigmoid-delta).
+  ``(sigma(z) - y) / N`` (Eq. {eq-part2-ce-sigmoid-delta}).
 
 Shapes (book notation page): N samples, K classes or outputs.
     logits  (N, K)   the net input z of the output layer, one sample per row
@@ -51,7 +51,9 @@ def logsumexp(z: np.ndarray) -> np.ndarray | float:
 
     z (K,) -> a float; z (N, K) -> (N,).  Exact for any finite logits: the largest term of
     the shifted sum is exp(0) = 1, so the sum lies in [1, K] and neither overflows nor
-    underflows to 0.  Book Eq. eq-part2-ce-logsumexp.
+    underflows to 0.  Book Eq. {eq-part2-ce-logsumexp}.
+
+    Implements: Eq. {eq-part2-ce-logsumexp}
     """
     z = as_float_array("z", z, ndim=(1, 2))
     m = np.max(z, axis=-1, keepdims=True)
@@ -63,7 +65,9 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax(z)_k = z_k - logsumexp(z), row by row: z (K,) or (N, K) -> same shape.
 
     Every entry is <= 0; ``np.exp(log_softmax(z))`` is the softmax, exact for logits of +-1000.
-    Book Eq. eq-part2-ce-ce-logits (log s_k = z_k - log sum_j exp(z_j)).
+    Book Eq. {eq-part2-ce-ce-logits} (log s_k = z_k - log sum_j exp(z_j)).
+
+    Implements: Eq. {eq-part2-ce-logsumexp}
     """
     z = as_float_array("z", z, ndim=(1, 2))
     shifted = z - np.max(z, axis=-1, keepdims=True)  # subtract m first: (z_k - m) - log sum exp(z - m) is exact
@@ -114,8 +118,10 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str
     """L = -sum_n sum_k t_nk log softmax(z_n)_k, divided by N when reduction="mean" (the default).
 
     logits (N, K); target: integer labels (N,) or one-hot / probability rows (N, K).
-    Computed through :func:`log_softmax` (book Eq. eq-part2-ce-ce-logits), so logits of +-1000
+    Computed through :func:`log_softmax` (Eq. {eq-part2-ce-ce-logits}), so logits of +-1000
     give the exact loss.
+
+    Implements: Eq. {eq-part2-ce-ce-logits}
     """
     logits, t = _logits_and_targets(logits, target)
     scale = _scale(reduction, logits.shape[0])
@@ -123,11 +129,13 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str
 
 
 def softmax_cross_entropy_backward(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dz = (softmax(z) - t) / N for reduction="mean" (book Eq. eq-part2-ce-softmax-delta;
+    """dL/dz = (softmax(z) - t) / N for reduction="mean" (Eq. {eq-part2-ce-softmax-delta};
     seed 003 section 3.2 "delta^L = y - t", seed 004 page 4 "delta = S - Y").
 
     logits (N, K); target: integer labels (N,) or rows (N, K) that sum to 1 (the identity
     needs sum_k t_k = 1).  Returns dlogits (N, K); with reduction="sum" there is no 1/N.
+
+    Implements: Eq. {eq-part2-ce-softmax-delta}
     """
     logits, t = _logits_and_targets(logits, target)
     scale = _scale(reduction, logits.shape[0])
@@ -150,8 +158,10 @@ def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> f
     """L = -sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))], divided by N for "mean".
 
     logits, y (N, K).  Each term is written as softplus(z) - y z =
-    max(z, 0) - y z + log(1 + exp(-|z|)) (book Eq. eq-part2-ce-bce-logits; seed 002 Eqs. 2.14
+    max(z, 0) - y z + log(1 + exp(-|z|)) (Eq. {eq-part2-ce-bce-logits}; seed 002 Eqs. 2.14
     and 3.23), which is exact for logits of +-1000.
+
+    Implements: Eqs. {eq-part2-ce-bce}, {eq-part2-ce-bce-logits}
     """
     logits, y = _logits_and_binary(logits, y)
     scale = _scale(reduction, logits.shape[0])
@@ -160,10 +170,12 @@ def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> f
 
 
 def sigmoid_bce_backward(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dz = (sigma(z) - y) / N for reduction="mean" (book Eq. eq-part2-ce-sigmoid-delta;
+    """dL/dz = (sigma(z) - y) / N for reduction="mean" (Eq. {eq-part2-ce-sigmoid-delta};
     the correct form of seed 002 Eq. 3.37-3.39 before the factor a^L).
 
     logits, y (N, K) -> dlogits (N, K); with reduction="sum" there is no 1/N.
+
+    Implements: Eq. {eq-part2-ce-sigmoid-delta}
     """
     logits, y = _logits_and_binary(logits, y)
     scale = _scale(reduction, logits.shape[0])

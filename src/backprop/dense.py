@@ -17,10 +17,12 @@ __all__ = ["dense_forward", "dense_backward"]
 
 
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
-    """Net = x W^T + b (book Eq. eq-part1-net-row: seed 000's A.3, one row per sample).
+    """Net = x W^T + b (Eq. {eq-part1-net-row}: seed 000's A.3, one row per sample).
 
     x (N, D_in), W (D_out, D_in), b (D_out,) -> out (N, D_out).
     Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`dense_backward`.
+
+    Implements: Eqs. {eq-part1-net}, {eq-part1-net-row}, {eq-part1-update-net}, {eq-part2-ce-dense-forward}, {eq-part2-ce-neuron} (seed 000 Eq. A.3)
     """
     x = as_float_array("x", x, ndim=2)
     W = as_float_array("W", W, ndim=2)
@@ -41,15 +43,17 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
 def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`dense_forward`.
 
-    Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` (eq-part1-backprop-rows,
+    Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` ({eq-part1-backprop-rows},
     the row form of W^T [Delta E * f']), and Eqs. (A.11)-(A.14) for the weights,
-    ``dW = dout^T x`` (eq-part1-update-batch: "error at the rear end times input at the
+    ``dW = dout^T x`` ({eq-part1-update-batch}: "error at the rear end times input at the
     front end", summed over the batch), and the bias gradient that seed 000 never writes
-    out, ``db = sum_n dout[n]`` (eq-part1-update-bias-grad).
+    out, ``db = sum_n dout[n]`` ({eq-part1-update-bias-grad}).
 
     dout (N, D_out) -> dx (N, D_in), dW (D_out, D_in), db (D_out,).
     The sums run over the batch: if the loss is a mean over N, ``dout`` already
     carries the 1/N.
+
+    Implements: Eqs. {eq-part1-backprop-rows}, {eq-part1-update-weight-grad}, {eq-part1-update-bias-grad}, {eq-part1-update-outer}, {eq-part1-update-batch}, {eq-part2-ce-output-grads}, {eq-part2-ce-hidden-grads}, {eq-part2-ce-input-grad} (seed 000 Eqs. A.6, A.18-A.20)
     """
     x, W = cache
     dout = as_float_array("dout", dout, ndim=2)

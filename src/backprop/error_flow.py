@@ -96,6 +96,8 @@ def trace_error_flow(x: np.ndarray, target: np.ndarray, weights: Sequence[np.nda
     E = sum_z 1/2 (T_z - O_z^L)^2 (Eq. A.1).  x (D_1,), target (D_L,),
     weights[l-2] = W^l (D_l, D_{l-1}), biases[l-2] = d^l (D_l,).
     The input layer's Delta E^1 = dE/dx is included; its delta is None.
+
+    Implements: Eqs. {eq-part1-net-column}, {eq-part1-output-error}, {eq-part1-delta-def}, {eq-part1-backprop-index}, {eq-part1-backprop-matrix}, {eq-part1-four-layer-errors} (seed 000 Eqs. A.2-A.6, A.15-A.17)
     """
     x = as_float_array("x", x, ndim=1)
     Ws, bs = _check_network(weights, biases, x.shape[0])
@@ -119,6 +121,8 @@ def loss_from_layer(output: np.ndarray, layer: int, target: np.ndarray, weights:
     The rest of the network is run forward from that layer; finite differences of this
     function with respect to ``output`` give Delta E^layer = dE/dO^layer independently of
     the backward formulas.  output (D_layer,), target (D_L,).
+
+    Implements: Eq. {eq-part1-loss} (seed 000 Eq. A.1)
     """
     layer = check_positive_int("layer", layer)
     if isinstance(weights, (list, tuple)) and layer > len(weights) + 1:
@@ -139,6 +143,8 @@ def backpropagate_error(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
 
     delta (N, D_l) holds Delta E^l * f'(Net^l); W (D_l, D_{l-1}) is the layer's weight
     matrix.  Returns Delta E^{l-1} (N, D_{l-1}) = delta @ W, the row form of W^T delta.
+
+    Implements: Eqs. {eq-part1-backprop-rows}, {eq-part1-chain-result} (seed 000 Eq. A.6)
     """
     delta = as_float_array("delta", delta, ndim=2)
     W = as_float_array("W", W, ndim=2)

@@ -118,6 +118,8 @@ def numerical_gradient(
     restored, even when ``f`` raises or the kernel is interrupted, so ``f`` may close over
     ``x`` (the usual way to check a live parameter of a model).  Returns an array of the
     shape of ``x``.  ``f`` must return a finite real scalar at every perturbed point.
+
+    Implements: Eq. {eq-intro-centered-difference}
     """
     if not isinstance(x, np.ndarray) or isinstance(x, np.matrix):
         raise TypeError("x must be a numpy array (perturbed in place, so f sees it); got a "
@@ -160,6 +162,8 @@ def numerical_jacobian(
     ``J[i, j] = d f(x)_i / d x_j``: one row per output of ``f`` (flattened, shape (M,)),
     one column per entry of ``x`` (shape (D,)), so the result has shape (M, D).  ``x`` is
     not changed.  ``f`` must return finite real values of one fixed shape.
+
+    Implements: Eq. {eq-intro-centered-difference}
     """
     x = as_float_array("x", x, ndim=1)
     if not callable(f):

@@ -1,7 +1,7 @@
 """Weight initialisation: the bounds of the uniform initialisers and the fans they depend on.
 
 A weight array is drawn from U[-a, a].  Glorot & Bengio (2010) choose
-a = sqrt(6 / (fan_in + fan_out)) (book Eq. eq-part3-glorot), so that the variance a^2 / 3 =
+a = sqrt(6 / (fan_in + fan_out)) (Eq. {eq-part3-glorot}), so that the variance a^2 / 3 =
 2 / (fan_in + fan_out) keeps the signal's scale from layer to layer; seed 000's Table A.1
 prints zeta = sqrt(1 / (fan_in + fan_out)) (its Eq. A.21), Glorot's bound divided by sqrt(6).
 A dense layer W (D_out, D_in) has fan_in = D_in and fan_out = D_out; a conv layer with
@@ -27,7 +27,10 @@ def glorot_bound(fan_in: int, fan_out: int) -> float:
 
 
 def table_a1_bound(fan_in: int, fan_out: int) -> float:
-    """Seed 000 Eq. (A.21): zeta = sqrt(1 / (fan_in + fan_out)), Glorot's bound divided by sqrt(6)."""
+    """Seed 000 Eq. (A.21): zeta = sqrt(1 / (fan_in + fan_out)), Glorot's bound divided by sqrt(6).
+
+    Implements: Eq. {eq-part3-zeta} (seed 000 Eq. A.21)
+    """
     fan_in, fan_out = check_positive_int("fan_in", fan_in), check_positive_int("fan_out", fan_out)
     return float(np.sqrt(1.0 / (fan_in + fan_out)))
 

@@ -59,6 +59,8 @@ def half_squared_error(output: np.ndarray, target: np.ndarray, reduction: str = 
     """E = sum_n sum_z 1/2 (T_z - O_z)^2 (book Eq. A.1 for each sample).
 
     reduction="sum" (seed 000's E, summed over the batch) or "mean" (divided by N).
+
+    Implements: Eqs. {eq-part1-loss}, {eq-part2-reduction} (seed 000 Eq. A.1)
     """
     output, target = _pair(output, target)
     check_choice("reduction", reduction, REDUCTIONS)
@@ -67,7 +69,10 @@ def half_squared_error(output: np.ndarray, target: np.ndarray, reduction: str = 
 
 
 def half_squared_error_grad(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> np.ndarray:
-    """dE/dO = O - T (book Eq. A.4), divided by N when reduction="mean". Shape (N, K)."""
+    """dE/dO = O - T (book Eq. A.4), divided by N when reduction="mean". Shape (N, K).
+
+    Implements: Eq. {eq-part1-output-error} (seed 000 Eq. A.4)
+    """
     output, target = _pair(output, target)
     check_choice("reduction", reduction, REDUCTIONS)
     grad = output - target
@@ -92,32 +97,42 @@ def _first_bad(mask: np.ndarray) -> str:
 
 # ----------------------------------------------------------------- squared errors
 def mse(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = 1/N sum_n sum_k (O_nk - T_nk)^2 (book Eq. eq-part2-mse; seed 002 Eq. 2.4).
+    """L = 1/N sum_n sum_k (O_nk - T_nk)^2 (Eq. {eq-part2-mse}; seed 002 Eq. 2.4).
 
     reduction="mean" (default: divided by N) or "sum".
+
+    Implements: Eqs. {eq-part2-mse}, {eq-part2-reduction}
     """
     output, target = _pair(output, target)
     return _reduce((output - target) ** 2, reduction)
 
 
 def mse_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = 2 (O - T) / N for reduction="mean", 2 (O - T) for "sum" (book Eq. eq-part2-mse-grad). Shape (N, K)."""
+    """dL/dO = 2 (O - T) / N for reduction="mean", 2 (O - T) for "sum" (Eq. {eq-part2-mse-grad}). Shape (N, K).
+
+    Implements: Eq. {eq-part2-mse-grad}
+    """
     output, target = _pair(output, target)
     return _scale(2.0 * (output - target), reduction)
 
 
 def l2(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> float:
-    """L = sum_n sum_k (T_nk - O_nk)^2 (book Eq. eq-part2-l2; seed 002 Eq. 2.6).
+    """L = sum_n sum_k (T_nk - O_nk)^2 (Eq. {eq-part2-l2}; seed 002 Eq. 2.6).
 
     The *square* of the Euclidean norm of T - O, not its square root (see the erratum in
     the chapter "Loss functions").  Default reduction "sum", as the source writes it; with
     reduction="mean" it equals :func:`mse`.
+
+    Implements: Eq. {eq-part2-l2}
     """
     return mse(output, target, reduction)
 
 
 def l2_grad(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> np.ndarray:
-    """dL/dO = 2 (O - T) (reduction "sum"), divided by N for "mean" (book Eq. eq-part2-l2). Shape (N, K)."""
+    """dL/dO = 2 (O - T) (reduction "sum"), divided by N for "mean" (Eq. {eq-part2-l2}). Shape (N, K).
+
+    Implements: Eq. {eq-part2-l2}
+    """
     return mse_grad(output, target, reduction)
 
 
@@ -131,10 +146,12 @@ def _log1p_domain(name: str, a: np.ndarray) -> None:
 
 
 def msle(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = 1/N sum_n sum_k (log(1 + O_nk) - log(1 + T_nk))^2 (book Eq. eq-part2-msle).
+    """L = 1/N sum_n sum_k (log(1 + O_nk) - log(1 + T_nk))^2 (Eq. {eq-part2-msle}).
 
     Seed 002 Eq. 2.5 writes log(y_hat - 1): an erratum.  Raises ``ValueError`` for values
     <= -1, where the logarithm is undefined.  reduction="mean" (default) or "sum".
+
+    Implements: Eq. {eq-part2-msle}
     """
     output, target = _pair(output, target)
     _log1p_domain("output", output)
@@ -144,7 +161,10 @@ def msle(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> flo
 
 def msle_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
     """dL/dO = 2 (log(1 + O) - log(1 + T)) / (1 + O), divided by N for "mean" (book Eq.
-    eq-part2-msle-grad). Shape (N, K)."""
+    {eq-part2-msle-grad}). Shape (N, K).
+
+    Implements: Eq. {eq-part2-msle-grad}
+    """
     output, target = _pair(output, target)
     _log1p_domain("output", output)
     _log1p_domain("target", target)
@@ -153,31 +173,41 @@ def msle_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -
 
 # ----------------------------------------------------------------- absolute errors
 def l1(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> float:
-    """L = sum_n sum_k |T_nk - O_nk| (book Eq. eq-part2-l1; seed 002 Eq. 2.7).
+    """L = sum_n sum_k |T_nk - O_nk| (Eq. {eq-part2-l1}; seed 002 Eq. 2.7).
 
     Default reduction "sum", as the source; with reduction="mean" it equals :func:`mae`.
+
+    Implements: Eq. {eq-part2-l1}
     """
     output, target = _pair(output, target)
     return _reduce(np.abs(output - target), reduction)
 
 
 def l1_grad(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> np.ndarray:
-    """dL/dO = sign(O - T), divided by N for "mean" (book Eq. eq-part2-mae). Shape (N, K).
+    """dL/dO = sign(O - T), divided by N for "mean" (Eq. {eq-part2-mae}). Shape (N, K).
 
     Where O == T, |.| has no derivative; we return 0, a valid subgradient (any value in
     [-1, 1] is).
+
+    Implements: Eq. {eq-part2-mae}
     """
     output, target = _pair(output, target)
     return _scale(np.sign(output - target), reduction)
 
 
 def mae(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = 1/N sum_n sum_k |T_nk - O_nk| (book Eq. eq-part2-mae; seed 002 Eq. 2.8)."""
+    """L = 1/N sum_n sum_k |T_nk - O_nk| (Eq. {eq-part2-mae}; seed 002 Eq. 2.8).
+
+    Implements: Eq. {eq-part2-l1}
+    """
     return l1(output, target, reduction)
 
 
 def mae_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = sign(O - T) / N for "mean" (0 where O == T, a subgradient; book Eq. eq-part2-mae). Shape (N, K)."""
+    """dL/dO = sign(O - T) / N for "mean" (0 where O == T, a subgradient; Eq. {eq-part2-mae}). Shape (N, K).
+
+    Implements: Eq. {eq-part2-mae}
+    """
     return l1_grad(output, target, reduction)
 
 
@@ -191,9 +221,11 @@ def _nonzero_target(target: np.ndarray) -> None:
 
 
 def mape(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = 100/N sum_n sum_k |(T_nk - O_nk) / T_nk| (book Eq. eq-part2-mape; seed 002 Eq. 2.9).
+    """L = 100/N sum_n sum_k |(T_nk - O_nk) / T_nk| (Eq. {eq-part2-mape}; seed 002 Eq. 2.9).
 
     In percent.  Raises ``ValueError`` if any target is 0.  reduction="mean" (default) or "sum".
+
+    Implements: Eq. {eq-part2-mape}
     """
     output, target = _pair(output, target)
     _nonzero_target(target)
@@ -201,7 +233,10 @@ def mape(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> flo
 
 
 def mape_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = 100 sign(O - T) / |T|, divided by N for "mean" (0 where O == T; book Eq. eq-part2-mape). Shape (N, K)."""
+    """dL/dO = 100 sign(O - T) / |T|, divided by N for "mean" (0 where O == T; Eq. {eq-part2-mape}). Shape (N, K).
+
+    Implements: Eq. {eq-part2-mape}
+    """
     output, target = _pair(output, target)
     _nonzero_target(target)
     return _scale(100.0 * np.sign(output - target) / np.abs(target), reduction)
@@ -232,12 +267,14 @@ def _bce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def binary_cross_entropy(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = -1/N sum_n sum_k [T log O + (1 - T) log(1 - O)] (book Eq. eq-part2-bce; seed 002 Eq. 2.14).
+    """L = -1/N sum_n sum_k [T log O + (1 - T) log(1 - O)] (Eq. {eq-part2-bce}; seed 002 Eq. 2.14).
 
     output = predicted probabilities y_hat in [0, 1], target = labels y in [0, 1] (0/1 or
     soft), both (N, K): K independent yes/no outputs.  Terms 0 log 0 count as 0.  Raises
     ``ValueError`` for values outside [0, 1] and where the loss is infinite.
     reduction="mean" (default) or "sum".
+
+    Implements: Eqs. {eq-part2-bce}, {eq-part2-nll}
     """
     output, target = _bce_pair(output, target)
     pos = np.where(target > 0, target * np.log(np.where(target > 0, output, 1.0)), 0.0)
@@ -246,8 +283,10 @@ def binary_cross_entropy(output: np.ndarray, target: np.ndarray, reduction: str 
 
 
 def binary_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO = -T/O + (1 - T)/(1 - O), divided by N for "mean" (book Eq. eq-part2-bce-grad;
+    """dL/dO = -T/O + (1 - T)/(1 - O), divided by N for "mean" (Eq. {eq-part2-bce-grad};
     seed 002 Eq. 3.26).  A term whose factor T (or 1 - T) is 0 contributes 0.  Shape (N, K).
+
+    Implements: Eq. {eq-part2-bce-grad}
     """
     output, target = _bce_pair(output, target)
     pos = np.where(target > 0, target / np.where(target > 0, output, 1.0), 0.0)
@@ -292,13 +331,15 @@ def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def categorical_cross_entropy(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = -1/N sum_n sum_k T_nk log O_nk (book Eq. eq-part2-cce; seed 003 section 3.2 without 1/N).
+    """L = -1/N sum_n sum_k T_nk log O_nk (Eq. {eq-part2-cce}; seed 003 section 3.2 without 1/N).
 
     output (N, K): predicted class probabilities, e.g. softmax outputs.  target: either
     (N, K) probabilities (one-hot rows) or integer labels (N,) in 0..K-1.  Terms 0 log 0
     count as 0.  reduction="mean" (default) or "sum" (seed 003's J).  The rows of output
     are not required to sum to 1: each entry is a free variable here, as in a
     finite-difference check; chain with softmax for the constrained case.
+
+    Implements: Eq. {eq-part2-cce}
     """
     output, target = _cce_pair(output, target)
     terms = np.where(target > 0, target * np.log(np.where(target > 0, output, 1.0)), 0.0)
@@ -306,10 +347,12 @@ def categorical_cross_entropy(output: np.ndarray, target: np.ndarray, reduction:
 
 
 def categorical_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    """dL/dO_nk = -T_nk / O_nk, divided by N for "mean" (book Eq. eq-part2-cce). Shape (N, K).
+    """dL/dO_nk = -T_nk / O_nk, divided by N for "mean" (Eq. {eq-part2-cce}). Shape (N, K).
 
     Each O_nk is treated as a free variable; chain with :func:`backprop.softmax_backward`
     to get the gradient with respect to the logits, which is (softmax - T)/N.
+
+    Implements: Eq. {eq-part2-cce}
     """
     output, target = _cce_pair(output, target)
     return _scale(-np.where(target > 0, target / np.where(target > 0, output, 1.0), 0.0), reduction)

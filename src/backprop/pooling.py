@@ -49,9 +49,11 @@ __all__ = [
 
 
 def pool_output_size(size_in: int, size: int, stride: int) -> int:
-    """Number of windows along one axis: floor((size_in - size) / stride) + 1 (book Eq. eq-part3-pool-size).
+    """Number of windows along one axis: floor((size_in - size) / stride) + 1 (Eq. {eq-part3-pool-size}).
 
     Raises ``ValueError`` when the window is larger than the input (no window fits).
+
+    Implements: Eq. {eq-part3-pool-size}
     """
     size_in = check_positive_int("size_in", size_in)
     size = check_positive_int("size", size)
@@ -124,6 +126,8 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     x (N, C, H, W) -> out (N, C, H', W'), same dtype as x.  Seed 000 calls this 2x2
     average pooling ("the kernel weights are fixed as 0.25"); seed 004 writes the 1/4.
     Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`avg_pool2d_backward`.
+
+    Implements: Eq. {eq-part3-avgpool}
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     if stride == size:
@@ -135,7 +139,7 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
 
 
 def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Backward pass of average pooling: book Eq. (eq-part3-avgpool-backward).
+    """Backward pass of average pooling: Eq. {eq-part3-avgpool-backward}.
 
     Each input pixel receives dout / size^2 from every window that contains it:
     dx[n, c, r, s] = sum over windows (i, j) containing (r, s) of dout[n, c, i, j] / size^2.
@@ -143,6 +147,8 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     factor 1/size^2 that A.25 leaves out (seed 004, page 4, has the 1/4).
 
     dout (N, C, H', W') -> dx (N, C, H, W), dtype of x.
+
+    Implements: Eqs. {eq-part3-avgpool-backward}, {eq-part3-avgpool-upsample}
     """
     x_shape, dtype, size, stride = cache
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
@@ -161,7 +167,10 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
 
 def avg_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, tuple]:
-    """Loop-based reference for :func:`avg_pool2d_forward` (same arguments, same result)."""
+    """Loop-based reference for :func:`avg_pool2d_forward` (same arguments, same result).
+
+    Implements: Eq. {eq-part3-avgpool}
+    """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
     out = np.zeros((N, C, Ho, Wo), dtype=x.dtype)
@@ -175,7 +184,10 @@ def avg_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
 
 
 def avg_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Loop-based reference for :func:`avg_pool2d_backward`: dout (N, C, H', W') -> dx (N, C, H, W)."""
+    """Loop-based reference for :func:`avg_pool2d_backward`: dout (N, C, H', W') -> dx (N, C, H, W).
+
+    Implements: Eq. {eq-part3-avgpool-backward}
+    """
     x_shape, dtype, size, stride = cache
     N, C = x_shape[:2]
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
@@ -200,6 +212,8 @@ def max_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     x (N, C, H, W) -> out (N, C, H', W'), same dtype as x.  The cache keeps, for every
     window, the row-major index (0 .. size^2 - 1) of its winner: the first maximum in
     row-major order when several entries tie.
+
+    Implements: Eq. {eq-part3-maxpool} (seed 002 Eq. 3.5)
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
@@ -213,7 +227,7 @@ def max_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
 
 
 def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Backward pass of max pooling: book Eq. (eq-part3-maxpool-backward).
+    """Backward pass of max pooling: Eq. {eq-part3-maxpool-backward}.
 
     The whole of dout[n, c, i, j] goes to the window's winner and nothing to the other
     size^2 - 1 entries (the "single winning unit" of seed 002's text, which its
@@ -221,6 +235,8 @@ def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     in row-major order wins (see the module docstring).  Overlapping windows add up.
 
     dout (N, C, H', W') -> dx (N, C, H, W), dtype of x.
+
+    Implements: Eq. {eq-part3-maxpool-backward}
     """
     x_shape, dtype, size, stride, winner = cache
     N, C = x_shape[:2]
@@ -241,7 +257,10 @@ def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
 
 def max_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, tuple]:
-    """Loop-based reference for :func:`max_pool2d_forward` (same arguments, same result and cache)."""
+    """Loop-based reference for :func:`max_pool2d_forward` (same arguments, same result and cache).
+
+    Implements: Eq. {eq-part3-maxpool} (seed 002 Eq. 3.5)
+    """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
     out = np.zeros((N, C, Ho, Wo), dtype=x.dtype)
@@ -261,7 +280,10 @@ def max_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
 
 
 def max_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
-    """Loop-based reference for :func:`max_pool2d_backward`: dout (N, C, H', W') -> dx (N, C, H, W)."""
+    """Loop-based reference for :func:`max_pool2d_backward`: dout (N, C, H', W') -> dx (N, C, H, W).
+
+    Implements: Eq. {eq-part3-maxpool-backward}
+    """
     x_shape, dtype, size, stride, winner = cache
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]

@@ -6,8 +6,8 @@ cross-entropy C = -[y log a + (1 - y) log(1 - a)] (seed 002 section 2.5.1: MSE "
 suffer from slow learning speed ... when it is incorporated with Sigmoid").  Their
 gradients with respect to the net input z = w x + b are
 
-    dE/dz = (a - y) a (1 - a)      (book Eq. eq-part2-ce-slow-squared)
-    dC/dz = a - y                  (book Eq. eq-part2-ce-sigmoid-delta)
+    dE/dz = (a - y) a (1 - a)      (Eq. {eq-part2-ce-slow-squared})
+    dC/dz = a - y                  (Eq. {eq-part2-ce-sigmoid-delta})
 
 so from a saturated start (a near 1 while y = 0) the factor a (1 - a) ~ 0 stalls the
 squared error while the cross-entropy learns fastest where it is most wrong.
@@ -60,11 +60,13 @@ def train_sigmoid_neuron(
 
     loss="squared": E = (a - y)^2 / 2, dE/dz = (a - y) a (1 - a) (half_squared_error_grad
     then sigmoid_backward); loss="cross_entropy": C from the logit z, dC/dz = a - y
-    (sigmoid_bce_backward).  Then dw = dz * x, db = dz (Eq. eq-part2-ce-neuron-grads) and
+    (sigmoid_bce_backward).  Then dw = dz * x, db = dz (Eq. {eq-part2-ce-neuron-grads}) and
     w <- w - learning_rate * dw, b <- b - learning_rate * db (seed 002 Eq. 3.75-3.76).
 
     Returns arrays of length epochs + 1 (entry 0 is the start): ``loss`` (the loss being
     minimised), ``output`` (a), ``w``, ``b``, ``dz`` (the gradient at the net input).
+
+    Implements: Eqs. {eq-part2-ce-slow-squared}, {eq-part2-ce-sigmoid-delta}, {eq-part2-ce-neuron-grads}, {eq-part2-ce-update} (seed 002 Eqs. 3.75-3.76)
     """
     check_choice("loss", loss, LOSSES)
     w, b = _real("w0", w0), _real("b0", b0)

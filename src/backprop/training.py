@@ -66,6 +66,8 @@ def apply_weight_decay(params: Mapping[str, np.ndarray], grads: Mapping[str, np.
     A parameter is a weight when its name starts with ``"W"`` or ``"w"``; the gradients of
     all other parameters (biases) are returned unchanged.  This is the gradient of
     ``loss + weight_decay / 2 * sum over weights of ||W||^2``.
+
+    Implements: Eq. {eq-part2-ce-weight-decay}
     """
     weight_decay = _check_nonnegative("weight_decay", weight_decay)
     _check_grads(params, grads)
@@ -76,7 +78,10 @@ def apply_weight_decay(params: Mapping[str, np.ndarray], grads: Mapping[str, np.
 
 
 def sgd_step(params: dict, grads: Mapping[str, np.ndarray], learning_rate: float) -> None:
-    """Eq. A.10 for every parameter, in place: ``params[name] -= learning_rate * grads[name]``."""
+    """Eq. A.10 for every parameter, in place: ``params[name] -= learning_rate * grads[name]``.
+
+    Implements: Eqs. {eq-part1-update-gd}, {eq-part2-ce-update} (seed 000 Eq. A.10)
+    """
     _check_grads(params, grads)
     for name, g in grads.items():
         params[name] -= learning_rate * g

@@ -64,9 +64,11 @@ class SoftmaxClassifier:
         """Mean cross-entropy over the N samples and its gradient for every parameter.
 
         x (N, D), labels (N,) int -> (loss, grads) with grads[name] of params[name]'s shape.
-        Book Eqs. eq-part2-ce-softmax-delta (the output delta (s - t)/N, seed 003 section 3.2),
-        eq-part2-ce-relu-delta (back through each ReLU, seed 003 section 4) and
-        eq-part2-ce-hidden-grads (dW = delta^T A, db = sum_n delta; seed 002 Eqs. 3.45-3.59 corrected).
+        Book Eqs. {eq-part2-ce-softmax-delta} (the output delta (s - t)/N, seed 003 section 3.2),
+        {eq-part2-ce-relu-delta} (back through each ReLU, seed 003 section 4) and
+        {eq-part2-ce-hidden-grads} (dW = delta^T A, db = sum_n delta; seed 002 Eqs. 3.45-3.59 corrected).
+
+        Implements: Eqs. {eq-part2-ce-softmax-delta}, {eq-part2-ce-relu-delta}, {eq-part2-ce-hidden-grads}, {eq-part2-delta-rule-003} (seed 003 sections 3.2, 4)
         """
         z, caches = self._forward(x)
         loss = softmax_cross_entropy(z, labels)

@@ -33,7 +33,10 @@ __all__ = ["LeNet", "LayerShape", "lenet_layer_shapes", "conv_param_count", "den
 
 
 def conv_param_count(in_channels: int, out_channels: int, kernel_size: int) -> int:
-    """F * C * k * k kernel weights plus F biases (one per output map)."""
+    """F * C * k * k kernel weights plus F biases (one per output map).
+
+    Implements: Eq. {eq-part3-param-count}
+    """
     c = check_positive_int("in_channels", in_channels)
     f = check_positive_int("out_channels", out_channels)
     k = check_positive_int("kernel_size", kernel_size)
@@ -41,7 +44,10 @@ def conv_param_count(in_channels: int, out_channels: int, kernel_size: int) -> i
 
 
 def dense_param_count(n_in: int, n_out: int) -> int:
-    """n_out * n_in weights plus n_out biases."""
+    """n_out * n_in weights plus n_out biases.
+
+    Implements: Eq. {eq-part3-param-count}
+    """
     return check_positive_int("n_out", n_out) * check_positive_int("n_in", n_in) + n_out
 
 
@@ -110,13 +116,13 @@ class LeNet(CNNBase):
         """Mean half squared error over the batch and the gradient of every parameter.
 
         The backward pass of Sec. A.3.3-A.3.4 with the corrections of this book: the
-        pooling layers pass dout / 4 to each input of a window (Eq. eq-part3-avgpool-backward,
+        pooling layers pass dout / 4 to each input of a window (Eq. {eq-part3-avgpool-backward},
         not the bare up-sampling of A.25/A.30); the conv layers, which correlate (see the
         class docstring), send back a full convolution of the error with the kernel
-        (Eq. eq-part3-dx; A.29's full correlation is the same under A.22's convolution) and
+        (Eq. {eq-part3-dx}; A.29's full correlation is the same under A.22's convolution) and
         take their kernel gradient by valid correlation of the input with the error
-        (Eq. eq-part3-dw, not A.33 as printed); the bias gradient is the summed error
-        (Eq. eq-part3-db, not the summed kernel gradient of Sec. A.3.4).
+        (Eq. {eq-part3-dw}, not A.33 as printed); the bias gradient is the summed error
+        (Eq. {eq-part3-db}, not the summed kernel gradient of Sec. A.3.4).
         """
         x = self._check_x(x)
         y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)

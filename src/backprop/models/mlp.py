@@ -84,6 +84,8 @@ def mlp_forward(params: dict, x: np.ndarray) -> tuple[np.ndarray, list]:
 
     x (N, D) -> output (N, K).  Returns ``(output, cache)``; pass the cache to
     :func:`mlp_backward`.
+
+    Implements: Eqs. {eq-part1-net-row}, {eq-part1-sigmoid} (seed 000 Eqs. A.2-A.3)
     """
     n_layers = _n_layers(params)
     x = as_float_array("x", x, ndim=2)
@@ -106,6 +108,8 @@ def mlp_backward(dout: np.ndarray, cache: list) -> tuple[np.ndarray, dict[str, n
     (D_out,) of each layer, summed over the N samples (a mean loss puts its 1/N into ``dout``).
     Per layer: dNet = dO * O (1 - O) (A.13, A.16-A.17), dW = dNet^T O_prev (A.18-A.20),
     db = sum_n dNet (the bias gradient), dO_prev = dNet W (A.6).
+
+    Implements: Eqs. {eq-part1-update-deltas}, {eq-part1-update-network-grads} (seed 000 Eqs. A.15-A.20)
     """
     dout = as_float_array("dout", dout, ndim=2)
     grads: dict[str, np.ndarray] = {}
@@ -123,6 +127,8 @@ def mlp_loss_and_grads(
 
     x (N, D), target (N, K) (e.g. one-hot).  ``reduction="sum"`` is seed 000's E summed
     over the samples; ``"mean"`` divides it (and every gradient) by N.
+
+    Implements: Eq. {eq-part1-loss} (seed 000 Eq. A.1)
     """
     out, cache = mlp_forward(params, x)
     target = as_float_array("target", target, ndim=2)
