@@ -193,7 +193,7 @@ def _anchor(title: str | None) -> str:
     if not title:
         return ""
     plain = re.sub(r"\{[a-z]+\}`([^`<]*?)(?:\s*<[^>]*>)?`", r"\1", title)  # {role}`text` -> text
-    plain = re.sub(r"[`*_$\\]", "", plain)
+    plain = re.sub(r"[`*$\\{}]", "", plain)
     return "#" + make_id(plain)
 
 

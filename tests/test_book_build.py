@@ -174,3 +174,17 @@ def test_equation_references_show_the_target_number_across_pages(built_book: Pat
             across += bool(href) and target != page.resolve()
     assert checked > 0, "no equation reference ({eq}) anywhere in the book"
     assert across > 0, "no equation is referenced from another page"
+
+
+def test_where_each_equation_lives_links_resolve(built_book: Path) -> None:
+    """The appendix's links land: every {eq} on its equation, every cell link on a section of its page."""
+    page = built_book / "book" / "appendix" / "equations.html"
+    html = page.read_text(encoding="utf-8")
+    links = re.findall(r'href="(\.\./[\w/]+\.html)#([\w-]+)"', html)
+    assert len(links) > 100, f"only {len(links)} links on the equations page"
+    missing = []
+    for target, anchor in sorted(set(links)):
+        text = (page.parent / target).resolve().read_text(encoding="utf-8")
+        if f'id="{anchor}"' not in text:
+            missing.append(f"{target}#{anchor}")
+    assert not missing, f"links of book/appendix/equations.md that land nowhere: {missing}"

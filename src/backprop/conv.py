@@ -20,10 +20,9 @@ view (N, C, H', W', KH, KW) is copied once into the matrix ``cols`` of shape
 ``cols.T @ w`` for the forward pass, ``dout @ cols.T`` for the kernel gradient: no Python
 loop over pixels or batch items.  The input gradient is one product ``dout @ w`` of shape
 (N*H'*W', C*KH*KW), scattered back with one strided whole-array addition per kernel offset
-(KH*KW of them).  Each product has the operand shapes of a ``tensordot`` over the same
-axes, so the results are bit-for-bit those of the earlier ``tensordot`` implementation
-(with OpenBLAS, for a given number of BLAS threads: float32 products may differ in the
-last bit between 1 and 2 threads, with either implementation).
+(KH*KW of them).  The products are those of a ``tensordot`` over the same axes; with
+OpenBLAS their float32 results may differ in the last bit between 1 and 2 BLAS threads,
+which is why the notebooks run with one.
 ``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
 tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
@@ -128,7 +127,7 @@ def _rows(cols: np.ndarray, n_filters: int) -> np.ndarray:
 
     The transposed view costs nothing and BLAS reads it as is.  With a single filter numpy
     multiplies by a vector (gemv), whose summation order depends on the memory layout; a
-    C-ordered copy keeps the result bit-for-bit that of ``tensordot``.
+    C-ordered copy makes that order the one of ``tensordot``.
     """
     return cols.T if n_filters > 1 else np.ascontiguousarray(cols.T)
 

@@ -102,7 +102,7 @@ def _block_sum(blocks: np.ndarray) -> np.ndarray:
     """Sum of each window of ``blocks`` (N, C, H', size, W', size) -> (N, C, H', W').
 
     size * size whole-array additions instead of a reduction over two strided axes (numpy's
-    ``sum(axis=(3, 5))`` walks those axes element by element: ten times slower for 2 x 2).
+    ``sum(axis=(3, 5))`` walks those axes element by element, which is slow for 2 x 2).
     The order, each window row summed left to right and then the rows top to bottom, is
     the order of that reduction, so the result is the same to the last bit (when H' and
     W' both exceed 1: for a single row or column of windows numpy may reorder its loops).

@@ -106,9 +106,9 @@ def draw_activation(data: dict) -> Figure:
 def activation_explorer(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0.1) -> Explorer:
     """An :class:`~backprop.explorers.Explorer` with a function menu and sliders for z0 and alpha.
 
-    The data take about 10 ms, but every change also redraws the two-panel figure as a PNG
-    (about 0.1 s), longer than the interval between a dragged slider's events; so the
-    sliders update on release (``continuous_update=False``) rather than queueing redraws.
+    Every change redraws the two-panel figure as a PNG, which takes longer than the interval
+    between a dragged slider's events; so the sliders update on release
+    (``continuous_update=False``) rather than queueing redraws.
     """
     import ipywidgets
 

@@ -19,9 +19,9 @@ slowdown_data = slowdown_curves
 def slowdown_explorer(w0: float = 2.0, b0: float = 2.0, epochs: int = 300):
     """A :class:`backprop.explorers.Explorer` with sliders for the starting weight w0 and bias b0.
 
-    One change retrains both neurons (2 x 300 steps) and redraws three panels, about 0.2 s
-    (more on a busy machine), so the sliders update on release (``continuous_update=False``):
-    a drag then costs one recomputation instead of a queue of them.
+    One change retrains both neurons (2 x 300 steps) and redraws three panels, so the
+    sliders update on release (``continuous_update=False``): a drag then costs one
+    recomputation instead of a queue of them.
     """
     import ipywidgets
 
