@@ -83,7 +83,7 @@ def book_equations() -> dict[str, Equation]:
         cells = _cells(doc)
         section = None
         headings = []
-        for cell_id, kind, source in cells:
+        for _, kind, source in cells:
             if kind == "markdown":
                 section = _heading(source) or section
             headings.append(section)
@@ -158,15 +158,17 @@ def tests_calling() -> dict[str, list[tuple[str, int]]]:
 CHECKS = {"numerical_gradient", "numerical_jacobian", "assert_gradients_close", "allclose", "assert_allclose",
           "isclose", "approx", "relative_error", "array_equal"}
 STRONG = re.compile(r"finite_diff|against|formula|independent|by_hand|scipy|naive|matches|is_the|is_eq")
-ABOUT_ERRORS = re.compile(r"bad|reject|refuse|raise|invalid|validat|error_message|name_the|names_the")
+ABOUT_ERRORS = re.compile(r"bad|reject|refuse|^test_[a-z_]*raises?$|invalid|validat|error_message|name_the|names_the")
 
 
-def _best_tests(name: str, uses: dict) -> list[tuple[str, int]]:
+def _best_tests(name: str, module: str, uses: dict) -> list[tuple[str, int]]:
     """The tests that check ``name`` best: value checks before argument checks, then named after it."""
     def rank(use):
         test, _, checks = use
         short = test.split("::")[1]
-        return (bool(ABOUT_ERRORS.search(short)), not checks, not STRONG.search(short), name not in short, test)
+        own_file = test.startswith(f"tests/test_{module}.py::")
+        return (bool(ABOUT_ERRORS.search(short)), not own_file, not checks, not STRONG.search(short),
+                name not in short, test)
 
     return [(t, line) for t, line, _ in sorted(uses.get(name, []), key=rank)]
 
@@ -255,8 +257,7 @@ def render() -> str:
         if part != current_part:
             lines += [f"## {part}", ""]
             current_part = part
-        lines += [f"### {{doc}}`/{doc}`", "", "| Equation | Implemented by | Checked by | Asserted in the chapter |",
-                  "|---|---|---|---|"]
+        lines += [f"### {{doc}}`/{doc}`", "", "| Equation | Where it lives |", "|---|---|"]
         for eq in rows:
             impl, tests = [], []
             for qualified, path, line, source in by_label.get(eq.label, []):
@@ -264,14 +265,16 @@ def render() -> str:
                 note = f" ({source})" if source else ""
                 impl.append(f"[`{_public_name(qualified)}`]({url}/blob/{branch}/{rel}#L{line}){note}")
                 name = qualified.rsplit(".", 1)[-1]
-                for test, tline in _best_tests(name, uses)[:1]:
-                    link = f"[`{test}`]({url}/blob/{branch}/{test.split('::')[0]}#L{tline})"
+                for test, tline in _best_tests(name, path.stem, uses)[:1]:
+                    link = f"[{test}]({url}/blob/{branch}/{test.split('::')[0]}#L{tline})"
                     if link not in tests:
                         tests.append(link)
             tests = tests[:3]
-            impl_text = "<br>".join(impl) if impl else "a step of the derivation"
-            tests_text = "<br>".join(tests) if tests else "the chapter's cell"
-            lines.append(f"| {{eq}}`{eq.label}` | {impl_text} | {tests_text} | {_cell_html(eq.doc, eq.cell_check)} |")
+            impl_text = ", ".join(impl) if impl else "none: a step of the derivation"
+            tests_text = ", ".join(tests) if tests else "none: the chapter's cell checks it"
+            where = (f"**code** {impl_text}<br>**tests** {tests_text}<br>"
+                     f"**cell** {_cell_html(eq.doc, eq.cell_check)}")
+            lines.append(f"| {{eq}}`{eq.label}`<br><small>{eq.label}</small> | {where} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -25,7 +25,6 @@ edition is written to a folder that is not committed (``student_edition/`` is in
 from __future__ import annotations
 
 import argparse
-import ast
 import re
 import shutil
 import sys

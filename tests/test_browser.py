@@ -37,9 +37,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from test_book_build import built_book, toc_files  # noqa: F401  (the shared session build)
 
 from bookbuild import ROOT
-from test_book_build import built_book, toc_files  # noqa: F401  (the shared session build)
 
 SCREENSHOTS = Path(os.environ.get("BACKPROP_SCREENSHOTS_DIR", ROOT / "screenshots"))
 # One page per part of _toc.yml; the first is the landing page.
@@ -146,7 +146,7 @@ class _Anchors(HTMLParser):
                 self.ids.add(value or "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def anchors_of(path: Path) -> frozenset[str]:
     parser = _Anchors()
     parser.feed(path.read_text(encoding="utf-8", errors="replace"))
@@ -360,7 +360,7 @@ def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> Non
     print("\nscreenshots saved:\n  " + "\n  ".join(str(p) for p in saved))
     assert saved and all(p.stat().st_size > 10_000 for p in saved), "a screenshot is missing or blank"
     # a warning reaches the summary even from an xdist worker, where print() is not shown
-    warnings.warn(ScreenshotsSaved(f"{len(saved)} screenshots of key pages saved in {SCREENSHOTS} (list: {index})"))
+    warnings.warn(ScreenshotsSaved(f"{len(saved)} screenshots of key pages saved in {SCREENSHOTS} (list: {index})"), stacklevel=2)
 
 
 # On a phone: what makes the page wider than the screen (deepest elements only), and whether

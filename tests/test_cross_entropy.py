@@ -14,8 +14,8 @@ from backprop.cross_entropy import (
     softmax_cross_entropy_backward,
 )
 from backprop.data import one_hot
-from backprop.models import SoftmaxClassifier
 from backprop.gradcheck import assert_gradients_close, numerical_gradient
+from backprop.models import SoftmaxClassifier
 
 SEEDS = [0, 1, 2, 3]
 

@@ -10,7 +10,6 @@ from backprop.figures import (
     draw_feedforward_network,
     draw_neuron,
 )
-
 from figure_checks import assert_readable_at_column_width
 
 

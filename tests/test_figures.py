@@ -14,7 +14,6 @@ from matplotlib.text import Text
 import backprop.explorers as explorers
 import backprop.figures as figures
 from backprop.figures.layout import COLUMN_WIDTH, MIN_LABEL_PT
-
 from figure_checks import MAX_WIDTH_IN, assert_readable_at_column_width
 
 matplotlib.use("Agg")

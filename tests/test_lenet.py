@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from backprop.gradcheck import assert_gradients_close, numerical_gradient
+from backprop.gradcheck import assert_gradients_close
 from backprop.init import conv_fans, glorot_bound, table_a1_bound
 from backprop.models import LeNet, Net004, conv_param_count, dense_param_count
 from backprop.training import train

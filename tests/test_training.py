@@ -8,7 +8,6 @@ import pytest
 from backprop import MLP, EpochProgress, History, apply_weight_decay, format_epoch_line, sgd_step, train
 from backprop.figures import plot_history
 from backprop.training import accuracy, check_labels
-
 from figure_checks import assert_readable_at_column_width
 
 

@@ -7,7 +7,6 @@ from backprop.error_flow import example_network, loss_from_layer
 from backprop.explorers import EXPLORER_EXAMPLES, error_flow_explorer
 from backprop.explorers import error_flow_data as error_flow_step
 from backprop.gradcheck import assert_gradients_close, numerical_gradient
-
 from figure_checks import assert_readable_at_column_width
 
 

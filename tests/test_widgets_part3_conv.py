@@ -7,7 +7,6 @@ from matplotlib.figure import Figure
 from scipy import signal
 
 from backprop.explorers import draw_sliding_kernel, sliding_kernel_data, sliding_kernel_explorer
-
 from figure_checks import assert_readable_at_column_width
 
 

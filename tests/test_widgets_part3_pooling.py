@@ -7,7 +7,6 @@ from matplotlib.figure import Figure
 from backprop.explorers import draw_pooling as draw_pooling_routes
 from backprop.explorers import pooling_data as pooling_routes
 from backprop.explorers import pooling_explorer
-
 from figure_checks import assert_readable_at_column_width
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_labels, check_positive_int, check_same_shape
+from backprop._validation import as_float_array, check_choice, check_labels, check_same_shape
 from backprop.activations import sigmoid
 from backprop.data import one_hot
 

@@ -458,7 +458,7 @@ def _hint_net_input_no_transpose(x, W, b):
 
 def _hint_net_input_column(x, W, b):
     return (f"W @ x.T is the column form (K, N) of Eq. (eq-part1-net-column); with one sample per row "
-            f"the answer is x @ W.T + b, shape {_shape((x @ W.T))}")
+            f"the answer is x @ W.T + b, shape {_shape(x @ W.T)}")
 
 
 def _hint_hidden_transpose(d, W):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from matplotlib.figure import Figure
-
 import numpy as np
+from matplotlib.figure import Figure
 
 from backprop._validation import check_positive_int
 from backprop.activations import leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime

@@ -21,8 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
 from backprop._validation import check_positive_int
-from backprop.figures.layout import COLUMN_WIDTH
-from backprop.models.lenet import lenet_layer_shapes
+from backprop.models.lenet import LayerShape, lenet_layer_shapes
 
 __all__ = ["draw_cnn_architecture", "draw_conv_network", "draw_lenet"]
 
@@ -172,7 +171,7 @@ def draw_cnn_architecture(*, feature_maps: int = 4, dense_layers: int = 2, class
     x = x1 + 1.9
     previous = [(x1 - 0.15, y) for y in np.linspace(yc - 1.5, yc + 1.5, 5)]
     dense_left = x
-    for i in range(dense_layers):
+    for _ in range(dense_layers):
         centres = _neurons(ax, x, yc, 7, "dense", spacing=0.55, radius=0.18, ellipsis_at=5)
         _connect(ax, previous, centres, radius=0.18)
         previous = centres

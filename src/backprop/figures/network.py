@@ -205,7 +205,7 @@ def _dense_grid(layer_sizes: Sequence[int], name: str):
     for layer, (n, x) in enumerate(zip(sizes, xs)):
         color = COLORS["input"] if layer == 0 else COLORS["output"] if layer == len(sizes) - 1 else COLORS["hidden"]
         pos = [(x, y) for y in _column(n, spacing)]
-        for i, (px, py) in enumerate(pos):
+        for px, py in pos:
             _node(ax, px, py, "", color)
         positions.append(pos)
     return sizes, names, xs, height, fig, ax, positions
@@ -281,7 +281,7 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     _arrow(ax, (xs_act + 0.5, 0.0), (xs_out, 0.0), lw=1.2, shrink=14)
     ax.text(4.6, -height / 2 - 0.1, r"$z_j^l = \sum_{i=1}^{n} w_{ij}^l a_i^{l-1} + b_j^l, \quad a_j^l = \sigma(z_j^l)$",
             ha="center", va="center", fontsize=11)
-    ax.text(4.6, height / 2 + 0.25, f"neuron $j$ of layer $l$", ha="center", va="center", fontsize=10)
+    ax.text(4.6, height / 2 + 0.25, "neuron $j$ of layer $l$", ha="center", va="center", fontsize=10)
     return fig
 
 
