@@ -15,6 +15,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from backprop.classroom._registry import resolve_refs
+
 __all__ = ["diagnose_array", "diagnose_scalar", "matches", "distinct_nonzero", "mistake_words"]
 
 RTOL = 1e-6
@@ -72,6 +74,7 @@ def _factor_hint(got: np.ndarray, want: np.ndarray, factors: dict,
             return sign + " (the result is minus the answer)"
     size = abs(c)
     for value, words in factors.items():
+        words = resolve_refs(words)
         if abs(size - value) < 1e-6 * value:
             msg = f"the result is {_fmt(value)} times too large ({_fmt(value)} = {words}): a factor too many or a division missing"
             return f"{sign}, and {msg}" if sign else msg
@@ -117,7 +120,7 @@ def _type_hint(got: Any, name: str, want: np.ndarray) -> str | None:
 def mistake_words(words: str | Callable[..., str], args: tuple, kwargs: dict | None) -> str:
     """A known mistake's hint: a fixed sentence, or one built from the case's arguments
     (a function of them, e.g. to name their shapes)."""
-    return words(*args, **(kwargs or {})) if callable(words) else words
+    return resolve_refs(words(*args, **(kwargs or {})) if callable(words) else words)
 
 
 def _known_mistake(got: np.ndarray, want: np.ndarray, mistakes: tuple, args: tuple, kwargs: dict | None) -> str | None:
@@ -168,7 +171,7 @@ def diagnose_array(got: Any, want: np.ndarray, factors: dict, name: str = "the r
     if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
         bad = int(got.size - np.count_nonzero(np.isfinite(got)))
         msg = f"{name} contains {bad} NaN or infinite value(s)"
-        return f"{msg}: {nan_hint}" if nan_hint else msg + " (an overflow or a division by zero?)"
+        return f"{msg}: {resolve_refs(nan_hint)}" if nan_hint else msg + " (an overflow or a division by zero?)"
     if matches(got, want):
         return None
     known = _known_mistake(got, want, mistakes, args, kwargs)
