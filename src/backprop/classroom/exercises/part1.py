@@ -232,6 +232,9 @@ register_exercise(
         (lambda dout, x, W: (np.dot(dout, W.T), dout.T @ x, dout.sum(axis=0)), _dense_dx),
         (lambda dout, x, W: (dout @ W, dout @ x, dout.sum(axis=0)), _dense_dw),
         (lambda dout, x, W: (dout @ W, np.dot(dout, x), dout.sum(axis=0)), _dense_dw),
+        (lambda dout, x, W: (dout @ W, dout.T @ x, dout.sum(axis=1)),
+         "db: you summed over the K outputs (axis=1); sum over the batch axis, db = dout.sum(axis=0), "
+         "one entry per bias, shape (K,)"),
     ),
 )
 
