@@ -21,10 +21,12 @@ A teacher adds an exercise with :func:`register_exercise` (see "Adding an exerci
 the book's teaching page).
 """
 
-from backprop.classroom._check import DEFAULT_TIME_LIMIT, CheckResult, check
+from backprop.classroom._check import DEFAULT_TIME_LIMIT, CheckResult, FailedCase, check
+from backprop.classroom._progress import Progress, progress
 from backprop.classroom._registry import EXERCISES, Case, Exercise, exercise_ids, register_exercise, resolve_refs
+from backprop.classroom._score import Row, score, score_notebook
 
 __all__ = [
-    "check", "CheckResult", "EXERCISES", "Exercise", "Case", "exercise_ids", "register_exercise", "resolve_refs",
-    "DEFAULT_TIME_LIMIT",
+    "check", "CheckResult", "FailedCase", "progress", "Progress", "EXERCISES", "Exercise", "Case", "exercise_ids",
+    "register_exercise", "resolve_refs", "score", "score_notebook", "Row", "DEFAULT_TIME_LIMIT",
 ]
