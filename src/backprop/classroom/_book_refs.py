@@ -9,6 +9,8 @@ BOOK_REFS = {
     'notation': ('section', '', 'Notation', 'book/notation'),
     'classroom': ('section', '', 'Teaching with this book', 'book/classroom'),
     'classroom-student-edition': ('section', '', 'The student edition', 'book/classroom'),
+    'classroom-scores': ('section', '', 'Scores, graded checks and progress', 'book/classroom'),
+    'classroom-adding-an-exercise': ('section', '', 'Adding an exercise', 'book/classroom'),
     'classroom-widgets': ('section', '', 'Making the widgets live', 'book/classroom'),
     'part1-forward': ('section', '1', 'The forward pass', 'book/part1/forward_pass'),
     'eq-part1-loss': ('eq', '1.1', '', 'book/part1/forward_pass'),
@@ -155,6 +157,7 @@ BOOK_REFS = {
     'erratum-000-a21': ('erratum', '10.1.1', "Erratum: seed 000, Eq. A.21 and Table A.1 (not Glorot's bound)", 'book/part3/lenet'),
     'erratum-004-total': ('erratum', '10.2', 'Erratum: seed 004, page 1 (the total, for the whole network)', 'book/part3/lenet'),
     'erratum-004-k1': ('erratum', '10.2', 'Erratum: seed 004, page 2 (the bound of the first kernels)', 'book/part3/lenet'),
+    'exercises-at-a-glance': ('section', '', 'Exercises at a glance', 'book/appendix/exercises'),
     'errata': ('section', '', 'Errata in the sources', 'book/appendix/errata'),
     'bibliography': ('section', '', 'Bibliography', 'book/appendix/bibliography'),
 }
