@@ -246,3 +246,20 @@ def test_pyodide_runs_directly_and_says_so(monkeypatch):
     assert r.passed and r.note == NO_LIMIT_NOTE
     assert repr(r) == "softmax: passed (5 random cases)\n" + NO_LIMIT_NOTE
 
+
+
+def test_without_fork_the_thread_time_limit_answers(monkeypatch):
+    from backprop.classroom import _isolate
+
+    monkeypatch.setattr(_isolate, "can_fork", lambda: False)
+    assert check(_softmax, exercise="softmax").passed
+    deadline = time.monotonic() + 3
+
+    def slow(z):
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+        return z
+
+    r = check(slow, exercise="sigmoid_prime", time_limit=SHORT)
+    assert repr(r) == "sigmoid_prime: no answer within 0.5 s on case 1 of 5 (z (1,)): an endless loop, or a slow Python loop?"
+    assert r.note == ""
