@@ -423,3 +423,95 @@ def test_the_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Student edition of 1 notebooks written to" in printed
     assert "3 solution blocks replaced by stubs, 5 solution directives removed" in printed
+
+
+# ----------------------------------------------------------------- every exercise stands alone
+
+_SHAPE = re.compile(r"shape `\(|any shape|same shape|an int|a float")
+
+
+def _statement_problems(nb, where: str) -> list[str]:
+    """What is missing from the statement above each coding exercise of ``nb``.
+
+    The statement is the markdown cell right above the exercise's code cell (the cell that
+    defines the function passed to ``check``). It names the function with its signature,
+    gives every argument in a bullet ``* `arg`: ...`` with its shape (or says it is an
+    int or float), says what it returns, and shows an example (``>>> fn(...)``).
+    """
+    problems = []
+    names = {fn for fn, _ in _exercise_calls(nb)}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(_code(cell.source))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if not (isinstance(node, ast.FunctionDef) and node.name in names):
+                continue
+            fn = node.name
+            above = nb.cells[index - 1] if index else None
+            if above is None or above.cell_type != "markdown":
+                problems.append(f"{where}: the exercise {fn} has no markdown statement right above its cell")
+                continue
+            text = above.source
+            if f"`{fn}(" not in text:
+                problems.append(f"{where}: the cell above {fn} is not its statement (no `{fn}(...)`)")
+                continue
+            for arg in [a.arg for a in node.args.args]:
+                bullet = re.search(rf"^\* `{arg}`: (.*)$", text, re.M)
+                if not bullet:
+                    problems.append(f"{where}: the statement of {fn} does not describe its argument {arg!r}")
+                elif not _SHAPE.search(bullet.group(1)):
+                    problems.append(f"{where}: the statement of {fn} gives no shape for {arg!r}: {bullet.group(1)!r}")
+            if "Returns" not in text:
+                problems.append(f"{where}: the statement of {fn} does not say what it returns")
+            if f">>> {fn}(" not in text:
+                problems.append(f"{where}: the statement of {fn} has no example")
+    return problems
+
+
+def test_every_exercise_of_the_edition_has_its_own_statement(edition):
+    out, _ = edition
+    seen, problems = 0, []
+    for path in _notebooks(out / "book"):
+        nb = nbformat.read(path, as_version=4)
+        seen += len(_exercise_calls(nb))
+        problems += _statement_problems(nb, str(path.relative_to(out)))
+    assert seen == len(EXERCISES) == 21, seen
+    assert not problems, "\n".join(problems)
+
+
+def test_a_missing_or_vague_statement_is_reported():
+    solved = nbformat.v4.new_code_cell("def net_input(x, W, b):\n    return x @ W.T + b\n\n\ncheck(net_input)")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Coding exercises"), solved])
+    assert _statement_problems(nb, "demo") == ["demo: the cell above net_input is not its statement (no `net_input(...)`)"]
+    vague = ("Write `net_input(x, W, b)`.\n\n* `x`: shape `(N, D)`;\n* `W`: the weights;\n\n"
+             "Returns the net inputs.\n\n```python\n>>> net_input(x, W, b)\n```")
+    nb.cells[0] = nbformat.v4.new_markdown_cell(vague)
+    assert _statement_problems(nb, "demo") == [
+        "demo: the statement of net_input gives no shape for 'W': 'the weights;'",
+        "demo: the statement of net_input does not describe its argument 'b'",
+    ]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), solved]
+    assert _statement_problems(nb, "demo") == ["demo: the exercise net_input has no markdown statement right above its cell"]
+
+
+def test_the_examples_of_the_statements_are_right():
+    """Each statement's example (a doctest) gives what the book's reference solution gives."""
+    import doctest
+
+    ran = 0
+    for path in _notebooks(BOOK):
+        nb = nbformat.read(path, as_version=4)
+        ns = _definitions(nb)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown" or not str(cell.get("id", "")).startswith("statement-"):
+                continue
+            block = re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
+            test = doctest.DocTestParser().get_doctest(block, dict(ns), cell.id, str(path), 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+            runner.run(test, out=lambda s: pytest.fail(f"{path.name}, {cell.id}: {s}"))
+            ran += runner.tries
+    assert ran == 21
