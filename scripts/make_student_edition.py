@@ -270,7 +270,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", "-o", type=Path, default=ROOT / "student_edition",
                         help="where to write the edition (default: student_edition/)")
     parser.add_argument("--no-package", action="store_true", help="copy only the book, not src/ and the install files")
+    parser.add_argument("--format", choices=("jupyter", "nbgrader", "otter"), default="jupyter",
+                        help="jupyter: the whole book for any Jupyter (default); nbgrader, otter: the coding "
+                             "exercises as graded assignments (scripts/grader_editions.py)")
+    parser.add_argument("--chapters", nargs="+", metavar="PART/CHAPTER",
+                        help="with --format nbgrader/otter: only these chapters (e.g. part1/forward_pass)")
     args = parser.parse_args(argv)
+    if args.format != "jupyter":
+        import grader_editions
+
+        rest = ["--format", args.format, "--book", str(args.book), "--output", str(args.output)]
+        return grader_editions.main(rest + (["--chapters", *args.chapters] if args.chapters else []))
     try:
         results = write_edition(args.book, args.output, copy_package=not args.no_package)
     except (ValueError, OSError) as exc:
