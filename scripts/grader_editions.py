@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import json
 import re
 import shutil
 import sys
@@ -173,16 +172,13 @@ def nbgrader_notebook(sheet: Sheet) -> nbformat.NotebookNode:
 
 def _otter_solution(source: str, fn: str) -> str:
     """otter's markers: the solution goes, the student gets the stub that check() calls "not done yet"."""
-    def stub(m):
-        indent = m.group(1)
-        return (f'{indent}# BEGIN SOLUTION NO PROMPT')
-    source = re.sub(r"^(\s*)### BEGIN SOLUTION\s*$", stub, source, flags=re.M)
+    source = re.sub(r"^([ \t]*)### BEGIN SOLUTION[ \t]*$", r"\1# BEGIN SOLUTION NO PROMPT", source, flags=re.M)
 
     def end(m):
         indent = m.group(1)
         return (f'{indent}# END SOLUTION\n{indent}""" # BEGIN PROMPT\n{indent}# YOUR CODE HERE\n'
                 f'{indent}raise NotImplementedError("exercise: {fn}")\n{indent}""" # END PROMPT')
-    return re.sub(r"^(\s*)### END SOLUTION\s*$", end, source, flags=re.M)
+    return re.sub(r"^([ \t]*)### END SOLUTION[ \t]*$", end, source, flags=re.M)
 
 
 def otter_notebook(sheet: Sheet) -> nbformat.NotebookNode:
