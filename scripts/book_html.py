@@ -17,6 +17,13 @@
    ``{ref}`erratum-002-3-39``` fails ("A title or caption not found"). This extension
    registers such labels with the admonition's title as the link text.
 
+4. **Notebook downloads any Jupyter can read.** The page's download button serves
+   ``_sources/<page>.ipynb``, a copy of the MyST notebook. After the build, every such copy
+   is rewritten in plain Markdown by ``scripts/myst_markdown.py`` (exercises and erratum
+   boxes as bold titles and blockquotes, solutions as ``<details>`` blocks, ``{eq}``,
+   ``{ref}``, ``{doc}`` and ``{cite}`` as the numbers and titles of the pages), so JupyterLab,
+   Colab or VS Code without the MyST extension show what the page shows.
+
 MathJax itself comes from the PyPI package ``sphinx-mathjax-offline`` (another extension).
 """
 
@@ -164,9 +171,29 @@ def _title_labelled_admonitions(app, doctree) -> None:
             std.labels[name] = (docname, labelid, node[0].astext())
 
 
+def _plain_notebook_downloads(app, exc) -> None:
+    """Rewrite the downloadable ``_sources/**/*.ipynb`` of the HTML build in plain Markdown."""
+    if exc is not None or app.builder.format != "html":
+        return
+    import nbformat
+
+    import myst_markdown
+
+    sources = Path(app.outdir) / "_sources"
+    if not sources.is_dir():
+        return
+    labels = myst_markdown.book_labels(Path(app.srcdir))
+    for path in sorted(sources.rglob("*.ipynb")):
+        docname = path.relative_to(sources).with_suffix("").as_posix()
+        nb = nbformat.read(path, as_version=4)
+        myst_markdown.convert_notebook(nb, labels, docname, solutions="details")
+        nbformat.write(nb, path)
+
+
 def setup(app):
     app.connect("doctree-read", _title_labelled_admonitions)
     app.connect("config-inited", _use_local_widget_manager, priority=100)
     app.connect("html-page-context", _fix_page_scripts, priority=900)
     app.connect("build-finished", _copy_widget_assets)
+    app.connect("build-finished", _plain_notebook_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

