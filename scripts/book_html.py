@@ -9,7 +9,9 @@
 2. **One copy of each inline script.** With Sphinx 7.4, the inline configuration scripts
    of sphinx-thebe and sphinx-togglebutton end up twice in every page; the second
    ``const THEBE_JS_URL`` is a JavaScript error. Exact duplicates are dropped.
-3. **Erratum boxes that ``{ref}`` can name.** CONTRIBUTING.md puts a label right before an
+3. **No fontawesome.js.** The theme loads 1.5 MB of JavaScript to draw 18 icons; book.css
+   draws them from the theme's own web fonts instead (a chapter page weighs under 3 MB).
+4. **Erratum boxes that ``{ref}`` can name.** CONTRIBUTING.md puts a label right before an
    admonition (``(erratum-002-3-39)=`` then ``:::{admonition} Erratum: ...``). Sphinx only
    gives titles to labels on sections, figures, tables and code blocks, so a bare
    ``{ref}`erratum-002-3-39``` fails ("A title or caption not found"). This extension
@@ -19,6 +21,9 @@ MathJax itself comes from the PyPI package ``sphinx-mathjax-offline`` (another e
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 
 def _no_widget_manager(app, config) -> None:
@@ -43,6 +48,20 @@ def _fix_page_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique
 
 
+_FONTAWESOME_JS = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>\n?')
+
+
+def _drop_fontawesome_js(app, exc) -> None:
+    """The theme's template loads fontawesome.js into every page; book.css draws the icons instead."""
+    if exc is not None or app.builder.format != "html":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = _FONTAWESOME_JS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
 def _title_labelled_admonitions(app, doctree) -> None:
     """Give every label placed on an admonition the admonition's title, so ``{ref}`label``` works."""
     from docutils import nodes
@@ -61,4 +80,5 @@ def setup(app):
     app.connect("doctree-read", _title_labelled_admonitions)
     app.connect("config-inited", _no_widget_manager, priority=100)
     app.connect("html-page-context", _fix_page_scripts, priority=900)
+    app.connect("build-finished", _drop_fontawesome_js)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
