@@ -6,17 +6,20 @@ installed by ``.ci/run``). Every request to another host is blocked, as on a tra
 network. For every page the test asserts:
 
 * HTTP 200 for the page and for every image, script, stylesheet and font it loads;
-* nothing that the page needs was blocked (only the live-widget manager may be: the first
-  figure of every widget is a plain image);
+* nothing that the page needs was blocked;
 * no JavaScript error in the console;
 * every display equation typeset by MathJax (no raw ``$$`` or ``\\[`` left in the text, no
   MathJax error node, at least as many typeset blocks as display equations);
-* every image loaded (``naturalWidth > 0``), including the first figure of every widget;
-* every internal link resolves: the target file exists and so does its ``#anchor``.
+* every image loaded (``naturalWidth > 0``);
+* every explorer shows labelled snapshots with alt text and says that a running notebook
+  moves it, and no page has a widget view (controls that could not move anything);
+* every internal link and the favicon resolve (the target file exists and so does its
+  ``#anchor``), and no page links to an (empty) general index;
+* a chapter without explorers weighs at most 3 MB (every page's weight is printed).
 
-At a phone's width (400 px) no page may scroll sideways (a wide table or equation scrolls
-in its own box), and every explorer carries book.css's caption saying that its controls
-need a running notebook.
+At a laptop's width (1280 px) and a phone's (400 px) no display or inline equation is wider
+than the text column, no code block scrolls sideways and no figure is wider than the column;
+at 400 px no page scrolls sideways (a wide table scrolls in its own box).
 
 It saves screenshots of a few key pages (one per part) into ``screenshots/`` and prints
 where. Without a browser it skips with the reason, except under CI (``CI=true``), where a
@@ -51,6 +54,8 @@ KEY_PAGES = [
     "book/part3/lenet",
     "book/appendix/errata",
 ]
+# A chapter page without explorers loads at most this much (MathJax, fonts, figures, the page).
+MAX_PAGE_BYTES = 3_000_000
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Hosts whose scripts only drive the live widget controls and Thebe: blocking them must not
 # hide anything a reader needs (the widget's first figure is an image in the page).
@@ -182,23 +187,16 @@ async () => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (!n.parentElement.closest(skip)) texts.push(n.textContent);
   }
-  // The live controls: with the widget manager served by the book (scripts/book_html.py),
-  // wait until it has drawn a control next to every widget view (at most 8 s).
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
-  const localManager = !!document.querySelector('script[src*="_static/widgets/"]');
-  const drawn = () => [...views].filter(v => v.parentElement.querySelector('.jupyter-widgets')).length;
-  for (let waited = 0; localManager && drawn() < views.length && waited < 8000; waited += 100) {
-    await new Promise(r => setTimeout(r, 100));
-  }
   const images = [...document.images].map(img => ({
     src: img.currentSrc || img.src, loaded: img.complete && img.naturalWidth > 0, alt: img.alt,
     visible: img.getClientRects().length > 0}));
-  // Cells with a widget view: their first figure must be an image that loaded.
-  const widgetCells = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
-    .map(s => s.closest('.cell') || s.parentElement)
-    .filter((c, i, all) => all.indexOf(c) === i)
-    .map(c => ({id: (c.closest('section') || {}).id || '?',
-                images: [...c.querySelectorAll('.cell_output img')].map(img => img.complete && img.naturalWidth > 0)}));
+  // Explorers: snapshots (labelled images and a caption), and no widget view (dead controls).
+  const explorers = [...document.querySelectorAll('figure.explorer-snapshots')].map(f => ({
+    id: (f.closest('section') || {}).id || '?',
+    images: [...f.querySelectorAll('img')].map(img => img.complete && img.naturalWidth > 0 && !!img.alt),
+    labels: f.querySelectorAll('.explorer-snapshot-label').length,
+    caption: /running notebook/.test((f.querySelector('figcaption') || {}).textContent || '')}));
+  const widgetViews = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"], .jupyter-widgets').length;
   return {
     mathjax: !!(window.MathJax && MathJax.startup),
     text: texts.join(' '),
@@ -207,9 +205,9 @@ async () => {
     typesetAll: document.querySelectorAll('mjx-container').length,
     mathErrors: [...document.querySelectorAll('mjx-merror, [data-mjx-error]')].map(e =>
       e.getAttribute('data-mjx-error') || e.textContent).slice(0, 5),
-    images, widgetCells,
+    images, explorers, widgetViews,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
-    localManager, widgetViews: views.length, widgetsDrawn: drawn(),
+    icons: [...document.querySelectorAll('link[rel~="icon"]')].map(l => l.href),
   };
 }
 """
@@ -246,7 +244,7 @@ def check_page(context, base: str, root: Path, name: str) -> tuple[list[str], di
         if not (root / urlsplit(page.url).path.lstrip("/")).is_file():
             problems.append(f"redirects to a missing page {page.url} (expected {target})")
         page.close()
-        return problems, {"typesetAll": 0, "images": [], "widgetCells": [], "links": []}
+        return problems, {"typesetAll": 0, "images": [], "explorers": [], "links": [], "bytes": 0}
     response = page.goto(url, wait_until="load", timeout=60_000)
     if response is None or response.status != 200:
         problems.append(f"HTTP {response.status if response else 'no response'} for the page itself")
@@ -272,14 +270,36 @@ def check_page(context, base: str, root: Path, name: str) -> tuple[list[str], di
         if not img["loaded"]:
             problems.append(f"image not loaded: {img['src'][len(base):] if img['src'].startswith(base) else img['src']}"
                             f" (alt {img['alt']!r})")
-    for cell in state["widgetCells"]:
-        if not cell["images"] or not cell["images"][0]:
-            problems.append(f"a widget in section #{cell['id']} shows no first figure")
-    if state["localManager"] and state["widgetsDrawn"] < state["widgetViews"]:
-        problems.append(f"the local widget manager drew {state['widgetsDrawn']} of {state['widgetViews']} widgets")
-    problems += [f"broken link: {b}" for b in broken_links(state["links"], base, root)]
+    problems += explorer_problems(state)
+    if not state["icons"]:
+        problems.append("no favicon")
+    problems += [f"broken link: {b}" for b in broken_links(state["links"] + state["icons"], base, root)]
+    problems += [f"links to the general index: {h}" for h in state["links"] if "genindex" in h][:1]
+    # what the page weighs: the bytes of everything it loaded from the book (files on disk)
+    state["bytes"] = sum(_file_size(root, u[len(base):]) for u, status, _ in set(responses)
+                         if u.startswith(base) and status < 400)
     page.close()
     return problems, state
+
+
+def _file_size(root: Path, path: str) -> int:
+    target = root / unquote(urlsplit(path).path).lstrip("/")
+    return target.stat().st_size if target.is_file() else 0
+
+
+def explorer_problems(state: dict) -> list[str]:
+    """An explorer shows labelled snapshots that loaded, says where it comes alive, and no dead controls."""
+    problems = []
+    for ex in state["explorers"]:
+        if not ex["images"] or not all(ex["images"]):
+            problems.append(f"an explorer in #{ex['id']} has a snapshot that did not load or has no alt text")
+        if ex["labels"] != len(ex["images"]):
+            problems.append(f"an explorer in #{ex['id']} has snapshots without their control values")
+        if not ex["caption"]:
+            problems.append(f"an explorer in #{ex['id']} does not say that a running notebook moves it")
+    if state["widgetViews"]:
+        problems.append(f"{state['widgetViews']} widget view(s) in the page: controls that cannot move anything")
+    return problems
 
 
 def all_pages(root: Path) -> list[str]:
@@ -309,24 +329,31 @@ def test_every_page_in_a_real_browser_offline(built_book: Path, server: str, bro
     missing = [f for f in toc_files() if f not in pages]
     assert not missing, f"pages of _toc.yml missing from the build: {missing}"
     report: dict[str, list[str]] = {}
-    stats = {"pages": 0, "equations": 0, "images": 0, "widgets": 0, "links": 0}
+    stats = {"pages": 0, "equations": 0, "images": 0, "explorers": 0, "links": 0}
+    weights = {}
     for name in pages:
         problems, state = check_page(context, server, built_book, name)
         stats["pages"] += 1
         stats["equations"] += state["typesetAll"]
         stats["images"] += len(state["images"])
-        stats["widgets"] += len(state["widgetCells"])
+        stats["explorers"] += len(state["explorers"])
         stats["links"] += len(state["links"])
+        weights[name] = state.get("bytes", 0)
+        if name.startswith("book/part") and weights[name] > MAX_PAGE_BYTES and not state["explorers"]:
+            problems.append(f"the page weighs {weights[name] / 1e6:.1f} MB (at most {MAX_PAGE_BYTES / 1e6:.0f} MB "
+                            "for a chapter without explorers)")
         if problems:
             report[name] = problems
     essential = sorted({u for u in blocked if not u.startswith(NON_ESSENTIAL)})
     context.close()
     print(f"\nbrowser test: {stats}; blocked off-host requests: {sorted(set(blocked)) or 'none'}")
+    print("page weights (MB): " + ", ".join(f"{n.split('/')[-1]} {b / 1e6:.1f}" for n, b in weights.items()))
     lines = [f"{name}.html:\n    " + "\n    ".join(p[:12]) + (f"\n    ... and {len(p) - 12} more" if len(p) > 12 else "")
              for name, p in report.items()]
     assert not report, f"{len(report)} page(s) with problems:\n" + "\n".join(lines)
     assert not essential, f"pages requested other hosts for something they need (blocked): {essential}"
     assert stats["equations"] > 0, "no equation was typeset anywhere in the book"
+    assert stats["explorers"] >= 6, f"only {stats['explorers']} explorers with snapshots found"
 
 
 def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> None:  # noqa: F811
@@ -363,8 +390,7 @@ def test_screenshots_of_key_pages(built_book: Path, server: str, browser) -> Non
     warnings.warn(ScreenshotsSaved(f"{len(saved)} screenshots of key pages saved in {SCREENSHOTS} (list: {index})"), stacklevel=2)
 
 
-# On a phone: what makes the page wider than the screen (deepest elements only), and whether
-# every explorer's output cell carries the book.css caption "controls need a running notebook".
+# On a phone: what makes the page wider than the screen (deepest elements only).
 PHONE_STATE = """
 async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
@@ -381,17 +407,13 @@ async () => {
     wide.push(`<${el.tagName.toLowerCase()}> in #${(el.closest('section') || {}).id || '?'}: ` +
               `${JSON.stringify((el.textContent || '').trim().slice(0, 60))} reaches ${Math.round(r.right)} px`);
   }
-  const widgetCells = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')]
-    .map(s => s.closest('.cell_output')).filter((c, i, all) => c && all.indexOf(c) === i);
-  return {vw, width: document.documentElement.scrollWidth, wide: wide.slice(0, 5),
-          uncaptioned: widgetCells.filter(c => !/running notebook/.test(getComputedStyle(c, '::after').content)).length};
+  return {vw, width: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
 }
 """
 
 
 def test_pages_fit_a_phone_screen(built_book: Path, server: str, browser) -> None:  # noqa: F811
-    """At 400 px no page scrolls sideways (wide tables and equations scroll in their own box),
-    and every explorer says under its controls that they need a running notebook."""
+    """At 400 px no page scrolls sideways (a wide table scrolls in its own box)."""
     context = browser.new_context(viewport={"width": 400, "height": 800}, service_workers="block")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
     report = {}
@@ -404,11 +426,69 @@ def test_pages_fit_a_phone_screen(built_book: Path, server: str, browser) -> Non
         page.close()
         if state["width"] > state["vw"] + 1:
             report[name] = [f"page is {state['width']} px wide on a {state['vw']} px screen"] + state["wide"]
-        if state["uncaptioned"]:
-            report.setdefault(name, []).append(f"{state['uncaptioned']} explorer(s) without the book.css caption")
     context.close()
     assert not report, "pages that do not fit a phone:\n" + "\n".join(
         f"{name}.html:\n    " + "\n    ".join(problems) for name, problems in report.items())
+
+
+# At a given width: equations wider than their column, code blocks that scroll, figures wider
+# than the column (tables scroll in their own box and are not measured).
+LAYOUT_STATE = """
+async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const article = document.querySelector('.bd-article') || document.querySelector('main');
+  const style = getComputedStyle(article);
+  const column = article.getBoundingClientRect();
+  const left = column.left + parseFloat(style.paddingLeft), right = column.right - parseFloat(style.paddingRight);
+  const where = el => '#' + ((el.closest('section') || {}).id || '?');
+  const text = el => JSON.stringify((el.textContent || '').trim().slice(0, 50));
+  const math = [], code = [], figures = [];
+  for (const el of document.querySelectorAll('mjx-container')) {
+    if (el.closest('table, .cell_output pre')) continue;
+    const display = el.getAttribute('display') === 'true';
+    const r = (display ? (el.querySelector('mjx-math') || el) : el).getBoundingClientRect();
+    const cut = display ? (el.scrollWidth > el.clientWidth + 1 || r.width > right - left + 1)
+                        : (r.right > right + 1 || r.width > right - left + 1);
+    if (r.width > 0 && cut)
+      math.push(`${display ? 'display' : 'inline'} equation in ${where(el)} is ${Math.round(Math.max(r.width, el.scrollWidth))} px ` +
+                `wide, the column ${Math.round(right - left)} px: ${text(el.querySelector('mjx-assistive-mml') || el)}`);
+  }
+  for (const pre of document.querySelectorAll('div.highlight pre')) {
+    if (pre.scrollWidth > pre.clientWidth + 1)
+      code.push(`code in ${where(pre)} scrolls (${pre.scrollWidth} px in ${pre.clientWidth} px): ${text(pre)}`);
+  }
+  for (const img of document.querySelectorAll('main img')) {
+    const r = img.getBoundingClientRect();
+    if (r.width > 0 && r.right > right + 1) figures.push(`figure in ${where(img)} reaches ${Math.round(r.right)} px, the column ends at ${Math.round(right)} px`);
+  }
+  return {math, code, figures};
+}
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_no_equation_code_or_figure_is_cut_off(built_book: Path, server: str, browser, width: int) -> None:  # noqa: F811
+    """At a laptop's and at a phone's width every equation, code block and figure fits the text column."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
+    report, counts = {}, {"math": 0, "code": 0, "figures": 0}
+    for name in all_pages(built_book):
+        if re.search(r'http-equiv="refresh"', (built_book / f"{name}.html").read_text(encoding="utf-8"), flags=re.I):
+            continue
+        page = context.new_page()
+        page.goto(f"{server}/{name}.html", wait_until="load")
+        state = page.evaluate(LAYOUT_STATE)
+        page.close()
+        problems = state["math"] + state["code"] + state["figures"]
+        for key in counts:
+            counts[key] += len(state[key])
+        if problems:
+            report[name] = problems
+    context.close()
+    assert not report, f"at {width} px: {counts['math']} equation(s), {counts['code']} code block(s) and " \
+        f"{counts['figures']} figure(s) do not fit:\n" + "\n".join(
+            f"{name}.html:\n    " + "\n    ".join(p[:8]) + (f"\n    ... and {len(p) - 8} more" if len(p) > 8 else "")
+            for name, p in report.items())
 
 
 def test_search_works_offline(built_book: Path, server: str, browser) -> None:  # noqa: F811
@@ -427,7 +507,7 @@ def test_search_works_offline(built_book: Path, server: str, browser) -> None:  
 def test_pages_open_from_disk_with_no_network(built_book: Path, browser) -> None:  # noqa: F811
     """A reader who opens the HTML files from disk (file://) sees equations, figures and widgets."""
     pages = all_pages(built_book)
-    with_widgets = [p for p in pages if "widget-view+json" in (built_book / f"{p}.html").read_text(encoding="utf-8")]
+    with_widgets = [p for p in pages if "explorer-snapshots" in (built_book / f"{p}.html").read_text(encoding="utf-8")]
     with_math = sorted(pages, key=lambda p: -(built_book / f"{p}.html").read_text(encoding="utf-8").count(
         '<div class="math'))
     chosen = list(dict.fromkeys(["book/intro"] + with_math[:2] + with_widgets[:1]))
@@ -447,10 +527,7 @@ def test_pages_open_from_disk_with_no_network(built_book: Path, browser) -> None
         if state["typesetDisplay"] < state["displayMath"]:
             problems.append(f"only {state['typesetDisplay']} of {state['displayMath']} display equations typeset")
         problems += [f"image not loaded: {i['src']}" for i in state["images"] if not i["loaded"]]
-        problems += [f"a widget in #{c['id']} shows no first figure" for c in state["widgetCells"]
-                     if not c["images"] or not c["images"][0]]
-        if state["localManager"] and state["widgetsDrawn"] < state["widgetViews"]:
-            problems.append(f"widget controls drawn: {state['widgetsDrawn']} of {state['widgetViews']}")
+        problems += explorer_problems(state)
         if problems:
             report[name] = problems
     context.close()

@@ -55,3 +55,30 @@ def test_every_figure_is_stored_as_an_image(path):
             data = out.get("data", {})
             if "".join(data.get("text/plain", "")).startswith("<Figure") and "image/png" not in data:
                 pytest.fail(f"code cell {i} shows a figure as text only: run `%matplotlib inline` first")
+
+
+MAX_CODE_LINE = 88  # what a laptop's text column shows without scrolling (book.css wraps on phones)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_code_lines_fit_the_text_column(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    long = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or cell.get("id") == "colab-setup":
+            continue
+        for n, line in enumerate("".join(cell["source"]).splitlines(), 1):
+            if len(line) > MAX_CODE_LINE:
+                long.append(f"cell {i} line {n} ({len(line)} chars): {line[:50]}...")
+    assert not long, f"{path.name}: {len(long)} code line(s) over {MAX_CODE_LINE} characters:\n" + "\n".join(long[:10])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_printed_outputs_show_no_label_ids(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    bad = []
+    for i, cell in enumerate(nb["cells"]):
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("text", "")) + "".join(out.get("data", {}).get("text/plain", ""))
+            bad += [f"cell {i}: {m}" for m in re.findall(r"\b(?:eq|erratum|fig|ex)-part\d[\w-]*|\berratum-\d{3}-[\w-]+", text)]
+    assert not bad, f"{path.name}: printed outputs name internal labels (say 'Eq. (4.3)' or nothing): {bad[:5]}"
