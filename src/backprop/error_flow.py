@@ -1,22 +1,22 @@
 """The error flowing backward through a small sigmoid network (book: "Backpropagating the error").
 
-Seed 000 numbers the layers 1 (input) ... L (output).  For one input x and target T the
+The layers are numbered 1 (input) ... L (output).  For one input x and target y the
 network computes, for l = 2 ... L (book Eqs. A.2, A.3, one sample, column form),
 
-    Net^l = W^l O^{l-1} + d^l,   O^l = f(Net^l),   O^1 = x,
+    z^l = W^l a^{l-1} + b^l,   a^l = f(z^l),   a^1 = x,
 
 and the error is sent back (book Eqs. A.4-A.6, A.15-A.17):
 
-    Delta E^L     = dE/dO^L     = O^L - T                                  (A.4, A.15)
-    delta^l       = Delta E^l * f'(Net^l) = Delta E^l * O^l (1 - O^l)      (the bracket of A.6)
-    Delta E^{l-1} = dE/dO^{l-1} = (W^l)^T delta^l                          (A.5, A.6, A.16, A.17)
+    dE/da^L     = a^L - y                                   (A.4, A.15)
+    delta^l     = dE/da^l * f'(z^l) = dE/da^l * a^l (1 - a^l)   (the bracket of A.6)
+    dE/da^{l-1} = (W^l)^T delta^l                           (A.5, A.6, A.16, A.17)
 
-Shapes, with D_l nodes in layer l: x (D_1,), T (D_L,), W^l (D_l, D_{l-1}), d^l (D_l,),
-O^l, Net^l, Delta E^l, delta^l (D_l,).  The weights are given as a list ``weights`` with
+Shapes, with D_l nodes in layer l: x (D_1,), y (D_L,), W^l (D_l, D_{l-1}), b^l (D_l,),
+a^l, z^l, dE/da^l, delta^l (D_l,).  The weights are given as a list ``weights`` with
 ``weights[0] = W^2`` (seed 000's W_H1), ``weights[1] = W^3`` (W_H2), and so on.
 
 :func:`trace_error_flow` does the whole computation; :func:`loss_from_layer` gives the loss as a
-function of one layer's output, which is what a finite-difference check of Delta E^l
+function of one layer's output, which is what a finite-difference check of dE/da^l
 needs; :func:`error_flow_explorer` is the classroom widget that steps the error back
 one layer at a time.
 """
@@ -50,7 +50,7 @@ __all__ = [
 class ErrorFlow:
     """Every quantity of the forward and backward run, one entry per layer (index 0 = layer 1).
 
-    ``nets[0]`` and ``deltas[0]`` are ``None``: the input layer has no Net and no activation.
+    ``nets[0]`` and ``deltas[0]`` are ``None``: the input layer has no pre-activation z and no activation function.
     """
 
     outputs: list
@@ -87,7 +87,7 @@ def _check_network(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], 
 def _forward(x: np.ndarray, Ws: list, bs: list, start: int = 0) -> tuple[list, list]:
     outputs, nets = [x], [None]
     for W, b in zip(Ws[start:], bs[start:]):
-        net = W @ outputs[-1] + b  # Eq. A.3: Net_z = sum_k W_zk O_k + d_z
+        net = W @ outputs[-1] + b  # Eq. A.3: z_i = sum_j W_ij a_j + b_i
         nets.append(net)
         outputs.append(sigmoid(net))  # Eq. A.2
     return outputs, nets
@@ -96,11 +96,11 @@ def _forward(x: np.ndarray, Ws: list, bs: list, start: int = 0) -> tuple[list, l
 def trace_error_flow(x: np.ndarray, target: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> ErrorFlow:
     """Run the sigmoid network forward on one input, then send the error back.
 
-    Implements book Eqs. (A.2)-(A.6) and (A.15)-(A.17): returns O^l, Net^l,
-    Delta E^l = dE/dO^l and delta^l = Delta E^l * f'(Net^l) for every layer, with
+    Implements book Eqs. (A.2)-(A.6) and (A.15)-(A.17): returns a^l, z^l,
+    dE/da^l and delta^l = dE/da^l * f'(z^l) for every layer, with
     E = sum_z 1/2 (T_z - O_z^L)^2 (Eq. A.1).  x (D_1,), target (D_L,),
     weights[l-2] = W^l (D_l, D_{l-1}), biases[l-2] = d^l (D_l,).
-    The input layer's Delta E^1 = dE/dx is included; its delta is None.
+    The input layer's dE/da^1 = dE/dx is included; its delta is None.
     """
     x = as_float_array("x", x, ndim=1)
     Ws, bs = _check_network(weights, biases, x.shape[0])
@@ -111,18 +111,18 @@ def trace_error_flow(x: np.ndarray, target: np.ndarray, weights: Sequence[np.nda
     deltas: list = [None] * n
     errors[-1] = outputs[-1] - target  # Eq. A.4
     for l in range(n - 1, 0, -1):
-        deltas[l] = errors[l] * outputs[l] * (1.0 - outputs[l])  # Delta E^l .* f'(Net^l), f' = O(1-O)
-        errors[l - 1] = Ws[l - 1].T @ deltas[l]  # Eq. A.6: Delta E^{l-1} = W^T [Delta E^l .* f'(Net^l)]
+        deltas[l] = errors[l] * outputs[l] * (1.0 - outputs[l])  # dE/da^l .* f'(z^l), f' = a(1-a)
+        errors[l - 1] = Ws[l - 1].T @ deltas[l]  # Eq. A.6: dE/da^{l-1} = W^T delta^l
     loss = 0.5 * float(np.sum((target - outputs[-1]) ** 2))
     return ErrorFlow(outputs=outputs, nets=nets, errors=errors, deltas=deltas, loss=loss)
 
 
 def loss_from_layer(output: np.ndarray, layer: int, target: np.ndarray, weights: Sequence[np.ndarray],
                     biases: Sequence[np.ndarray]) -> float:
-    """E (Eq. A.1) as a function of the output O^layer of one layer (layers numbered from 1).
+    """E (Eq. A.1) as a function of the activation a^layer of one layer (layers numbered from 1).
 
     The rest of the network is run forward from that layer; finite differences of this
-    function with respect to ``output`` give Delta E^layer = dE/dO^layer independently of
+    function with respect to ``output`` give dE/da^layer independently of
     the backward formulas.  output (D_layer,), target (D_L,).
     """
     layer = check_positive_int("layer", layer)
@@ -140,10 +140,10 @@ def loss_from_layer(output: np.ndarray, layer: int, target: np.ndarray, weights:
 
 
 def backpropagate_error(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Delta E^{l-1} = W^T delta^l (book Eq. A.6), for a batch with one sample per row.
+    """dE/da^{l-1} = W^T delta^l (book Eq. A.6), for a batch with one sample per row.
 
-    delta (N, D_l) holds Delta E^l * f'(Net^l); W (D_l, D_{l-1}) is the layer's weight
-    matrix.  Returns Delta E^{l-1} (N, D_{l-1}) = delta @ W, the row form of W^T delta.
+    delta (N, D_l) holds dE/da^l * f'(z^l); W (D_l, D_{l-1}) is the layer's weight
+    matrix.  Returns dE/da^{l-1} (N, D_{l-1}) = delta @ W, the row form of W^T delta.
     """
     delta = as_float_array("delta", delta, ndim=2)
     W = as_float_array("W", W, ndim=2)
@@ -187,7 +187,7 @@ def error_flow_step(layer: int, example: str, seed: int = 0) -> dict:
 
     The network is :func:`example_network` (sizes 3-4-3-2, ``seed``), run on one of
     :data:`EXPLORER_EXAMPLES`.  Returns ``{"layer", "flow", "revealed", "equation", "x", "target"}``:
-    ``revealed[i]`` tells whether layer i+1 already has its Delta E (layers >= ``layer``).
+    ``revealed[i]`` tells whether layer i+1 already has its dE/da (layers >= ``layer``).
     """
     L = len(EXPLORER_SIZES)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 2 <= layer <= L:
@@ -198,10 +198,10 @@ def error_flow_step(layer: int, example: str, seed: int = 0) -> dict:
     weights, biases = example_network(EXPLORER_SIZES, seed)
     flow = trace_error_flow(x, target, weights, biases)
     if layer == L:
-        equation = r"$\Delta E^{L} = O^{L} - T$  (A.4)"
+        equation = r"$\partial E/\partial a^{L} = a^{L} - y$  (A.4)"
     else:
-        equation = (rf"$\Delta E^{{{layer}}} = (W^{{{layer + 1}}})^T\,[\Delta E^{{{layer + 1}}} \odot "
-                    rf"f'(Net^{{{layer + 1}}})]$  (A.6)")
+        equation = (rf"$\partial E/\partial a^{{{layer}}} = (W^{{{layer + 1}}})^T\,"
+                    rf"\delta^{{{layer + 1}}}$  (A.6)")
     revealed = [i + 1 >= layer for i in range(L)]
     return {"layer": int(layer), "flow": flow, "revealed": revealed, "equation": equation, "x": x, "target": target}
 
@@ -214,14 +214,14 @@ _LABEL_PT = 10.0
 
 
 def draw_error_flow(data: dict) -> Figure:
-    """The network with O at every node and, on the layers reached so far, Delta E and delta."""
+    """The network with a at every node and, on the layers reached so far, dE/da and delta."""
     flow: ErrorFlow = data["flow"]
     layer = data["layer"]
     sizes = [o.shape[0] for o in flow.outputs]
     spacing, dx, radius = 1.3, 3.0, 0.42
     xs = [dx * i for i in range(len(sizes))]
     height = max(sizes) * spacing
-    x_lo, x_hi = -1.2, xs[-1] + 2.25  # room right of the output layer for its Delta E, delta
+    x_lo, x_hi = -1.2, xs[-1] + 2.75  # room right of the output layer for its dE/da, delta
     y_lo, y_hi = -height / 2 - 1.35, height / 2 + 0.75
     # one data unit is as long across as up, so the nodes are circles
     fig = Figure(figsize=(FIG_WIDTH, FIG_WIDTH * (y_hi - y_lo) / (x_hi - x_lo)), facecolor="white")
@@ -253,7 +253,7 @@ def draw_error_flow(data: dict) -> Figure:
             ax.add_patch(circle)
             ax.text(x, y, f"{flow.outputs[l][i]:.2f}", ha="center", va="center", fontsize=_LABEL_PT, zorder=4)
             if data["revealed"][l]:
-                lines = [f"ΔE={flow.errors[l][i]:+.3f}"]
+                lines = [f"∂E/∂a={flow.errors[l][i]:+.3f}"]
                 if flow.deltas[l] is not None:
                     lines.append(f"δ={flow.deltas[l][i]:+.3f}")
                 # beside the node, on the side away from the red arrows: left of the layer the
@@ -266,11 +266,11 @@ def draw_error_flow(data: dict) -> Figure:
         ax.text(xs[l], height / 2 + 0.35, title, ha="center", va="center", fontsize=11,
                 fontweight="bold" if current else "normal")
     for (x, y), t in zip(pos[-1], data["target"]):
-        ax.text(x + radius + 0.05, y + 0.1, f"T={t:g}", ha="left", va="bottom", fontsize=_LABEL_PT)
+        ax.text(x + radius + 0.05, y + 0.1, f"y={t:g}", ha="left", va="bottom", fontsize=_LABEL_PT)
     middle = (xs[0] + xs[-1]) / 2
     ax.text(middle, -height / 2 - 0.45, data["equation"] + f"    E = {flow.loss:.4f}", ha="center",
             va="center", fontsize=12)
-    ax.text(middle, -height / 2 - 1.0, "node: output O;  red: ΔE = ∂E/∂O and δ = ΔE·f'(Net)", ha="center",
+    ax.text(middle, -height / 2 - 1.0, "node: activation a;  red: ∂E/∂a and δ = ∂E/∂a·f'(z)", ha="center",
             va="center", fontsize=_LABEL_PT, color="#555555")
     return fig
 
