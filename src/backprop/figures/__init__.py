@@ -1,0 +1,1 @@
+"""Static figure builders of the book (each returns a matplotlib Figure); import from the submodules."""
