@@ -24,7 +24,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-KEEP_CELL_METADATA = {"tags", "editable", "deletable", "mystnb"}
+KEEP_CELL_METADATA = {"tags", "editable", "deletable", "mystnb"}  # mystnb: figure caption, name, alt text
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 MODEL_ID = re.compile(r"[0-9a-f]{32}")
 

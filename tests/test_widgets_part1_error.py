@@ -25,11 +25,11 @@ def test_explorer_steps_down_and_reveals_layers():
     assert sum(p.get_gid() == "error" for p in patches) == 12
     texts = [t.get_text() for t in explorer.figure.axes[0].texts]
     flow = data["flow"]
-    assert f"ΔE={flow.errors[1][0]:+.3f}\nδ={flow.deltas[1][0]:+.3f}" in texts
-    assert sum(t.startswith("ΔE=") for t in texts) == 4 + 3 + 2  # layers 2, 3, 4 only
+    assert f"∂E/∂a={flow.errors[1][0]:+.3f}\nδ={flow.deltas[1][0]:+.3f}" in texts
+    assert sum(t.startswith("∂E/∂a=") for t in texts) == 4 + 3 + 2  # layers 2, 3, 4 only
     explorer.update(layer=4)
     texts = [t.get_text() for t in explorer.figure.axes[0].texts]
-    assert sum(t.startswith("ΔE=") for t in texts) == 2
+    assert sum(t.startswith("∂E/∂a=") for t in texts) == 2
 
 
 @pytest.mark.parametrize("example", list(EXPLORER_EXAMPLES))

@@ -1,22 +1,22 @@
 """The error flowing backward through a small sigmoid network (book: "Backpropagating the error").
 
-Seed 000 numbers the layers 1 (input) ... L (output).  For one input x and target T the
+The layers are numbered 1 (input) ... L (output).  For one input x and target y the
 network computes, for l = 2 ... L (book Eqs. A.2, A.3, one sample, column form),
 
-    Net^l = W^l O^{l-1} + d^l,   O^l = f(Net^l),   O^1 = x,
+    z^l = W^l a^{l-1} + b^l,   a^l = f(z^l),   a^1 = x,
 
 and the error is sent back (book Eqs. A.4-A.6, A.15-A.17):
 
-    Delta E^L     = dE/dO^L     = O^L - T                                  (A.4, A.15)
-    delta^l       = Delta E^l * f'(Net^l) = Delta E^l * O^l (1 - O^l)      (the bracket of A.6)
-    Delta E^{l-1} = dE/dO^{l-1} = (W^l)^T delta^l                          (A.5, A.6, A.16, A.17)
+    dE/da^L     = a^L - y                                   (A.4, A.15)
+    delta^l     = dE/da^l * f'(z^l) = dE/da^l * a^l (1 - a^l)   (the bracket of A.6)
+    dE/da^{l-1} = (W^l)^T delta^l                           (A.5, A.6, A.16, A.17)
 
-Shapes, with D_l nodes in layer l: x (D_1,), T (D_L,), W^l (D_l, D_{l-1}), d^l (D_l,),
-O^l, Net^l, Delta E^l, delta^l (D_l,).  The weights are given as a list ``weights`` with
+Shapes, with D_l nodes in layer l: x (D_1,), y (D_L,), W^l (D_l, D_{l-1}), b^l (D_l,),
+a^l, z^l, dE/da^l, delta^l (D_l,).  The weights are given as a list ``weights`` with
 ``weights[0] = W^2`` (seed 000's W_H1), ``weights[1] = W^3`` (W_H2), and so on.
 
 :func:`trace_error_flow` does the whole computation; :func:`loss_from_layer` gives the loss as a
-function of one layer's output, which is what a finite-difference check of Delta E^l
+function of one layer's output, which is what a finite-difference check of dE/da^l
 needs; :func:`example_network` draws seeded weights.  The classroom widget that steps the
 error back one layer at a time is :func:`backprop.explorers.error_flow_explorer`.
 """
@@ -45,7 +45,7 @@ __all__ = [
 class ErrorFlow:
     """Every quantity of the forward and backward run, one entry per layer (index 0 = layer 1).
 
-    ``nets[0]`` and ``deltas[0]`` are ``None``: the input layer has no Net and no activation.
+    ``nets[0]`` and ``deltas[0]`` are ``None``: the input layer has no pre-activation z and no activation function.
     """
 
     outputs: list
@@ -82,7 +82,7 @@ def _check_network(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray], 
 def _forward(x: np.ndarray, Ws: list, bs: list, start: int = 0) -> tuple[list, list]:
     outputs, nets = [x], [None]
     for W, b in zip(Ws[start:], bs[start:]):
-        net = W @ outputs[-1] + b  # Eq. A.3: Net_z = sum_k W_zk O_k + d_z
+        net = W @ outputs[-1] + b  # Eq. A.3: z_i = sum_j W_ij a_j + b_i
         nets.append(net)
         outputs.append(sigmoid(net))  # Eq. A.2
     return outputs, nets
@@ -91,11 +91,11 @@ def _forward(x: np.ndarray, Ws: list, bs: list, start: int = 0) -> tuple[list, l
 def trace_error_flow(x: np.ndarray, target: np.ndarray, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> ErrorFlow:
     """Run the sigmoid network forward on one input, then send the error back.
 
-    Implements book Eqs. (A.2)-(A.6) and (A.15)-(A.17): returns O^l, Net^l,
-    Delta E^l = dE/dO^l and delta^l = Delta E^l * f'(Net^l) for every layer, with
+    Implements book Eqs. (A.2)-(A.6) and (A.15)-(A.17): returns a^l, z^l,
+    dE/da^l and delta^l = dE/da^l * f'(z^l) for every layer, with
     E = sum_z 1/2 (T_z - O_z^L)^2 (Eq. A.1).  x (D_1,), target (D_L,),
     weights[l-2] = W^l (D_l, D_{l-1}), biases[l-2] = d^l (D_l,).
-    The input layer's Delta E^1 = dE/dx is included; its delta is None.
+    The input layer's dE/da^1 = dE/dx is included; its delta is None.
 
     Implements: Eqs. {eq-part1-net-column}, {eq-part1-output-error}, {eq-part1-delta-def}, {eq-part1-backprop-index}, {eq-part1-backprop-matrix}, {eq-part1-four-layer-errors} (seed 000 Eqs. A.2-A.6, A.15-A.17)
     """
@@ -108,18 +108,18 @@ def trace_error_flow(x: np.ndarray, target: np.ndarray, weights: Sequence[np.nda
     deltas: list = [None] * n
     errors[-1] = outputs[-1] - target  # Eq. A.4
     for l in range(n - 1, 0, -1):
-        deltas[l] = errors[l] * outputs[l] * (1.0 - outputs[l])  # Delta E^l .* f'(Net^l), f' = O(1-O)
-        errors[l - 1] = Ws[l - 1].T @ deltas[l]  # Eq. A.6: Delta E^{l-1} = W^T [Delta E^l .* f'(Net^l)]
+        deltas[l] = errors[l] * outputs[l] * (1.0 - outputs[l])  # dE/da^l .* f'(z^l), f' = a(1-a)
+        errors[l - 1] = Ws[l - 1].T @ deltas[l]  # Eq. A.6: dE/da^{l-1} = W^T delta^l
     loss = half_squared_error(outputs[-1][None, :], target[None, :])  # Eq. A.1
     return ErrorFlow(outputs=outputs, nets=nets, errors=errors, deltas=deltas, loss=loss)
 
 
 def loss_from_layer(output: np.ndarray, layer: int, target: np.ndarray, weights: Sequence[np.ndarray],
                     biases: Sequence[np.ndarray]) -> float:
-    """E (Eq. A.1) as a function of the output O^layer of one layer (layers numbered from 1).
+    """E (Eq. A.1) as a function of the activation a^layer of one layer (layers numbered from 1).
 
     The rest of the network is run forward from that layer; finite differences of this
-    function with respect to ``output`` give Delta E^layer = dE/dO^layer independently of
+    function with respect to ``output`` give dE/da^layer independently of
     the backward formulas.  output (D_layer,), target (D_L,).
 
     Implements: Eq. {eq-part1-loss} (seed 000 Eq. A.1)
@@ -139,10 +139,10 @@ def loss_from_layer(output: np.ndarray, layer: int, target: np.ndarray, weights:
 
 
 def backpropagate_error(delta: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Delta E^{l-1} = W^T delta^l (book Eq. A.6), for a batch with one sample per row.
+    """dE/da^{l-1} = W^T delta^l (book Eq. A.6), for a batch with one sample per row.
 
-    delta (N, D_l) holds Delta E^l * f'(Net^l); W (D_l, D_{l-1}) is the layer's weight
-    matrix.  Returns Delta E^{l-1} (N, D_{l-1}) = delta @ W, the row form of W^T delta.
+    delta (N, D_l) holds dE/da^l * f'(z^l); W (D_l, D_{l-1}) is the layer's weight
+    matrix.  Returns dE/da^{l-1} (N, D_{l-1}) = delta @ W, the row form of W^T delta.
 
     Implements: Eqs. {eq-part1-backprop-rows}, {eq-part1-chain-result} (seed 000 Eq. A.6)
     """

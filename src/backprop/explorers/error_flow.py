@@ -2,7 +2,7 @@
 
 A slider steps the error of a small 3-4-3-2 sigmoid network back one layer at a time:
 :func:`error_flow_data` runs :func:`backprop.error_flow.trace_error_flow` and says which
-layers have their Delta E so far, :func:`draw_error_flow` draws the network with O, Delta E
+layers have their dE/da so far, :func:`draw_error_flow` draws the network with a, dE/da
 and delta at its nodes, :func:`error_flow_explorer` wires both to the controls.
 """
 
@@ -31,7 +31,7 @@ def error_flow_data(layer: int, example: str, seed: int = 0) -> dict:
 
     The network is :func:`example_network` (sizes 3-4-3-2, ``seed``), run on one of
     :data:`EXPLORER_EXAMPLES`.  Returns ``{"layer", "flow", "revealed", "equation", "x", "target"}``:
-    ``revealed[i]`` tells whether layer i+1 already has its Delta E (layers >= ``layer``).
+    ``revealed[i]`` tells whether layer i+1 already has its dE/da (layers >= ``layer``).
     """
     L = len(EXPLORER_SIZES)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 2 <= layer <= L:
@@ -42,10 +42,10 @@ def error_flow_data(layer: int, example: str, seed: int = 0) -> dict:
     weights, biases = example_network(EXPLORER_SIZES, seed)
     flow = trace_error_flow(x, target, weights, biases)
     if layer == L:
-        equation = r"$\Delta E^{L} = O^{L} - T$  (A.4)"
+        equation = r"$\partial E/\partial a^{L} = a^{L} - y$  (A.4)"
     else:
-        equation = (rf"$\Delta E^{{{layer}}} = (W^{{{layer + 1}}})^T\,[\Delta E^{{{layer + 1}}} \odot "
-                    rf"f'(Net^{{{layer + 1}}})]$  (A.6)")
+        equation = (rf"$\partial E/\partial a^{{{layer}}} = (W^{{{layer + 1}}})^T\,"
+                    rf"\delta^{{{layer + 1}}}$  (A.6)")
     revealed = [i + 1 >= layer for i in range(L)]
     return {"layer": int(layer), "flow": flow, "revealed": revealed, "equation": equation, "x": x, "target": target}
 
@@ -54,14 +54,14 @@ _LABEL_PT = MIN_LABEL_PT
 
 
 def draw_error_flow(data: dict) -> Figure:
-    """The network with O at every node and, on the layers reached so far, Delta E and delta."""
+    """The network with a at every node and, on the layers reached so far, dE/da and delta."""
     flow: ErrorFlow = data["flow"]
     layer = data["layer"]
     sizes = [o.shape[0] for o in flow.outputs]
     spacing, dx, radius = 1.3, 3.0, 0.42
     xs = [dx * i for i in range(len(sizes))]
     height = max(sizes) * spacing
-    x_lo, x_hi = -1.2, xs[-1] + 2.25  # room right of the output layer for its Delta E, delta
+    x_lo, x_hi = -1.2, xs[-1] + 2.75  # room right of the output layer for its dE/da, delta
     y_lo, y_hi = -height / 2 - 1.35, height / 2 + 0.75
     # one data unit is as long across as up, so the nodes are circles
     fig = Figure(figsize=(COLUMN_WIDTH, COLUMN_WIDTH * (y_hi - y_lo) / (x_hi - x_lo)), facecolor="white")
@@ -93,7 +93,7 @@ def draw_error_flow(data: dict) -> Figure:
             ax.add_patch(circle)
             ax.text(x, y, f"{flow.outputs[l][i]:.2f}", ha="center", va="center", fontsize=_LABEL_PT, zorder=4)
             if data["revealed"][l]:
-                lines = [f"ΔE={flow.errors[l][i]:+.3f}"]
+                lines = [f"∂E/∂a={flow.errors[l][i]:+.3f}"]
                 if flow.deltas[l] is not None:
                     lines.append(f"δ={flow.deltas[l][i]:+.3f}")
                 # beside the node, on the side away from the red arrows: left of the layer the
@@ -106,11 +106,11 @@ def draw_error_flow(data: dict) -> Figure:
         ax.text(xs[l], height / 2 + 0.35, title, ha="center", va="center", fontsize=11,
                 fontweight="bold" if current else "normal")
     for (x, y), t in zip(pos[-1], data["target"]):
-        ax.text(x + radius + 0.05, y + 0.1, f"T={t:g}", ha="left", va="bottom", fontsize=_LABEL_PT)
+        ax.text(x + radius + 0.05, y + 0.1, f"y={t:g}", ha="left", va="bottom", fontsize=_LABEL_PT)
     middle = (xs[0] + xs[-1]) / 2
     ax.text(middle, -height / 2 - 0.45, data["equation"] + f"    E = {flow.loss:.4f}", ha="center",
             va="center", fontsize=12)
-    ax.text(middle, -height / 2 - 1.0, "node: output O;  red: ΔE = ∂E/∂O and δ = ΔE·f'(Net)", ha="center",
+    ax.text(middle, -height / 2 - 1.0, "node: activation a;  red: ∂E/∂a and δ = ∂E/∂a·f'(z)", ha="center",
             va="center", fontsize=_LABEL_PT, color="#555555")
     return fig
 
