@@ -40,7 +40,7 @@ def draw_max_pool_routing(x: np.ndarray, delta: np.ndarray, size: int = 2) -> Fi
     fig = canvas(6.8)
     axes = fig.subplots(2, 2)
     panels = [(np.asarray(x, float), "input x"), (data["pooled"], "max-pooled p"),
-              (data["dx"], "error sent back ∂E/∂x"), (np.asarray(delta, float), "error δ = ∂E/∂p")]
+              (data["dx"], "error sent back ∂E/∂x"), (np.asarray(delta, float), "error g = ∂E/∂p")]
     for ax, (grid_values, title) in zip(axes.ravel(), panels):
         top = max(grid_values.max(), 1e-9)
         ax.imshow(grid_values, cmap="Blues", vmin=0, vmax=top)
