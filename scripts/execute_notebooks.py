@@ -24,7 +24,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-KEEP_CELL_METADATA = {"tags", "editable", "deletable"}
+KEEP_CELL_METADATA = {"tags", "editable", "deletable", "mystnb"}  # mystnb: figure captions, alt text
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 MODEL_ID = re.compile(r"[0-9a-f]{32}")
 
