@@ -2,7 +2,7 @@
 
 1. **Explorers as snapshots, no widget manager.** A published page has no kernel, so live
    widget controls could only pretend. Every explorer's output carries an HTML figure of
-   snapshots besides its widget view (``backprop.widgets.Explorer.show``); the book renders
+   snapshots besides its widget view (``backprop.explorers.Explorer.show``); the book renders
    that figure (``nb_mime_priority_overrides`` in ``_config.yml`` drops the widget view) and
    this extension turns off myst-nb's ipywidgets manager (``nb_ipywidgets_js``), which would
    otherwise load 3.6 MB of JavaScript into every page with a widget.

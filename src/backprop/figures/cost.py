@@ -21,11 +21,12 @@ from matplotlib.figure import Figure
 
 from backprop.gradcheck import numerical_gradient
 from backprop.losses import half_squared_error, half_squared_error_grad
-from backprop.mlp import init_mlp, mlp_backward, mlp_forward
+from backprop.figures.layout import COLUMN_WIDTH
+from backprop.models.mlp import init_mlp, mlp_backward, mlp_forward
 
 __all__ = ["GradientCost", "parameter_count", "gradient_cost", "draw_gradient_cost"]
 
-FIG_WIDTH = 6.4  # inches: the text column (backprop.figure_layout)
+FIG_WIDTH = COLUMN_WIDTH  # inches: the text column
 
 
 def _sizes(sizes: Sequence[int]) -> tuple[int, ...]:
