@@ -59,12 +59,11 @@ PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 #: what the Pyodide kernel loads from the lock when it starts (see its worker: micropip, then
 #: piplite.install of ipykernel, comm, pyodide-kernel, jedi, ipython)
 KERNEL_ROOTS = ["micropip", "ipython", "jedi"]
-#: what the chapters import (their setup cell installs these in Pyodide)
-BOOK_ROOTS = ["numpy", "matplotlib", "scipy", "scikit-learn", "sympy", "joblib", "threadpoolctl"]
+sys.path.insert(0, str(ROOT / "scripts"))
+from repository import LITE_DEPENDENCIES  # noqa: E402  (what every chapter's setup cell installs in Pyodide)
 #: the Pyodide files the kernel needs (not the consoles, type stubs, source maps)
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "package.json"]
-STAGE = ROOT / "_build" / "lite-stage"
 OUT = ROOT / "_build" / "html" / "lite"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
@@ -161,6 +160,11 @@ def closure(packages: dict, roots: list[str]) -> list[str]:
     return sorted(seen)
 
 
+def book_roots(packages: dict) -> list[str]:
+    """What the chapters' setup cell installs that Pyodide's lock holds (the rest is in the piplite index)."""
+    return [n for n in LITE_DEPENDENCIES if n in packages]
+
+
 def is_pure(entry: dict) -> bool:
     return entry["file_name"].endswith("-none-any.whl")
 
@@ -194,7 +198,7 @@ def stage_pyodide(stage: Path) -> dict:
             (target / name).write_bytes(data)
     lock = json.loads((target / "pyodide-lock.json").read_text())
     packages = lock["packages"]
-    pure = [n for n in closure(packages, KERNEL_ROOTS + BOOK_ROOTS) if is_pure(packages[n])]
+    pure = [n for n in closure(packages, KERNEL_ROOTS + book_roots(packages)) if is_pure(packages[n])]
     wheels = pypi_wheels({n: packages[n]["version"] for n in pure})
     for path in wheels.values():
         shutil.copy2(path, target / path.name)
@@ -230,12 +234,19 @@ def write_config(stage: Path, out: Path) -> None:
     }, indent=2))
 
 
-def build(out: Path = OUT, stage: Path = STAGE) -> int:
+def build(out: Path = OUT) -> int:
+    """Build the lite site into ``out`` (emptied first) from a fresh staging folder; 0 on success."""
     start = time.monotonic()
-    for folder in (stage, out):
-        if folder.exists():
-            shutil.rmtree(folder)
-    stage.mkdir(parents=True)
+    if out.exists():
+        shutil.rmtree(out)
+    stage = Path(tempfile.mkdtemp(prefix="backprop-lite-"))
+    try:
+        return _build(out, stage, start)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build(out: Path, stage: Path, start: float) -> int:
     lock = stage_pyodide(stage)
     (stage / "pypi").mkdir()
     backprop_wheel(stage / "pypi")
@@ -253,13 +264,19 @@ def build(out: Path = OUT, stage: Path = STAGE) -> int:
     (out / "backprop-lite.json").write_text(json.dumps({
         "pyodide": PYODIDE_VERSION,
         "notebooks": notebooks,
-        "external": compiled_urls(lock, BOOK_ROOTS + KERNEL_ROOTS),
+        "external": compiled_urls(lock, KERNEL_ROOTS + book_roots(lock["packages"])),
     }, indent=1, sort_keys=True))
-    shutil.rmtree(stage)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     log(f"built {out} in {time.monotonic() - start:.0f} s, {size / 1e6:.1f} MB")
     return 0
 
 
+def main(argv: list[str]) -> int:
+    if argv and (argv[0] != "--output-dir" or len(argv) != 2):
+        print("usage: build_lite.py [--output-dir DIR]   (default: _build/html/lite)", file=sys.stderr)
+        return 2
+    return build(Path(argv[1]).resolve() if argv else OUT)
+
+
 if __name__ == "__main__":
-    sys.exit(build())
+    sys.exit(main(sys.argv[1:]))
