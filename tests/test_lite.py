@@ -334,10 +334,10 @@ def test_a_chapter_opens_from_its_launch_link_and_its_kernel_reaches_idle(tab: L
 def test_myst_markup_renders_in_the_lite_tab(tab: LiteTab) -> None:
     state = tab.page.evaluate("""() => {
       const node = window.__chapter.content.node;
-      const rendered = [...node.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown, .jp-MarkdownCell .jp-MarkdownOutput')];
+      const rendered = [...node.querySelectorAll('.jp-MarkdownCell .myst')];
       return {cells: window.__chapter.content.model.cells.length, rendered: rendered.length,
               text: rendered.map(e => e.innerText).join('\\n'),
-              exercises: node.querySelectorAll('.jp-MarkdownCell aside, .jp-MarkdownCell .admonition, .jp-MarkdownCell details').length,
+              exercises: node.querySelectorAll('.jp-MarkdownCell .myst-exercise').length,
               math: node.querySelectorAll('.jp-MarkdownCell .katex, .jp-MarkdownCell mjx-container').length};
     }""")
     assert state["rendered"] > 3, state
@@ -374,7 +374,7 @@ def test_the_only_requests_leaving_the_site_are_the_pinned_compiled_wheels(tab: 
         f"missing {sorted(expected - tab.external())}")
     assert set(tab.failed) >= expected, "the CDN is blocked here: those requests must have failed"
     numpy = tab.execute("__chapter", "import numpy")
-    assert numpy["ename"] == "ModuleNotFoundError", f"offline, numpy cannot have been installed: {numpy}"
+    assert "ModuleNotFoundError" in numpy["ename"], f"offline, numpy cannot have been installed: {numpy}"
 
 
 def test_a_slider_changes_a_python_computed_output_and_an_image(tab: LiteTab) -> None:
