@@ -137,7 +137,12 @@ def backprop_wheel(dest: Path) -> Path:
         shutil.copytree(ROOT / "src", src / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         for name in ("pyproject.toml", "README.md"):
             shutil.copy2(ROOT / name, src / name)
-        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+        # setuptools of this environment when it has one (fast, offline); else pip's isolated build (PyPI)
+        import importlib.util
+
+        local = importlib.util.find_spec("setuptools") and importlib.util.find_spec("wheel")
+        flags = ["--no-build-isolation"] if local else []
+        subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", *flags,
                         "--wheel-dir", str(dest), str(src)], check=True, timeout=300)
     (wheel,) = dest.glob("backprop-*.whl")
     return wheel
