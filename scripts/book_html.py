@@ -23,6 +23,11 @@
    boxes as bold titles and blockquotes, solutions as ``<details>`` blocks, ``{eq}``,
    ``{ref}``, ``{doc}`` and ``{cite}`` as the numbers and titles of the pages), so JupyterLab,
    Colab or VS Code without the MyST extension show what the page shows.
+5. **"Run in the browser".** Every notebook page's launch menu gets a first entry that opens the
+   chapter in the book's own JupyterLite tab (``lite/``, built by ``scripts/build_lite.py``). The
+   link is relative to the page (``../../lite/lab/index.html?path=book/part1/x.ipynb``), so it
+   works from any page depth and under a sub-path such as GitHub Pages' ``/REPO/``; the theme's
+   ``jupyterlite_url`` option would need one absolute URL for every page.
 
 MathJax itself comes from the PyPI package ``sphinx-mathjax-offline`` (another extension).
 """
@@ -102,7 +107,39 @@ def _plain_notebook_downloads(app, exc) -> None:
         nbformat.write(nb, path)
 
 
+LITE_APP = "lite/lab/index.html"  # scripts/build_lite.py builds _build/html/lite; notebooks under files/
+LITE_LABEL = "launch-browser"
+LITE_TOOLTIP = ("Run this chapter in your browser: JupyterLite with Python in WebAssembly, nothing to install "
+                "(numpy, matplotlib and scipy are downloaded from the Pyodide CDN the first time)")
+
+
+def lite_launch_url(pagename: str, pathto) -> str:
+    """The page-relative link that opens ``pagename``'s notebook in the lite tab."""
+    return f"{pathto(LITE_APP, 1)}?path={pagename}.ipynb"
+
+
+def _add_browser_launch(app, pagename, templatename, context, doctree) -> None:
+    """First entry of the launch menu on every notebook page: run it in the lite tab."""
+    if app.builder.format != "html" or pagename not in app.env.all_docs:
+        return
+    if not str(app.env.doc2path(pagename)).endswith(".ipynb"):
+        return
+    buttons = context.get("header_buttons")
+    if buttons is None:
+        return
+    button = {"type": "link", "text": "Run in the browser", "tooltip": LITE_TOOLTIP,
+              "icon": "_static/images/logo_jupyterlite.svg", "url": lite_launch_url(pagename, context["pathto"]),
+              "label": LITE_LABEL}
+    group = next((b for b in buttons if b.get("label") == "launch-buttons"), None)
+    if group is None:
+        buttons.append({"type": "group", "tooltip": "Launch interactive content", "icon": "fas fa-rocket",
+                        "buttons": [button], "label": "launch-buttons"})
+    else:
+        group["buttons"].insert(0, button)
+
+
 def setup(app):
+    app.connect("html-page-context", _add_browser_launch, priority=600)  # after the theme's launch menu (501)
     app.connect("doctree-read", _title_labelled_admonitions)
     app.connect("config-inited", _no_widget_manager, priority=100)
     app.connect("html-page-context", _fix_page_scripts, priority=900)

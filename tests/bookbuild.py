@@ -8,7 +8,8 @@ run's id and the build's log; the others wait for the lock and reuse that build.
 The build goes to ``_build/html`` at the top of the repository (what the README's build
 command makes), or under the folder named by the environment variable
 ``BACKPROP_BOOK_BUILD_DIR`` (``jupyter-book build --path-output``), for building a private
-copy while someone else uses ``_build``.
+copy while someone else uses ``_build``. After the book, it builds the in-browser tab
+``_build/html/lite`` (``scripts/build_lite.py``), as ``dev.py book`` does.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class BookBuild:
     html: Path  # the folder holding index.html
     returncode: int
     log: str
+    lite_returncode: int = -1  # scripts/build_lite.py, run after jupyter-book
+    lite_log: str = ""
 
 
 def output_root() -> Path:
@@ -54,7 +57,11 @@ def _run_build(out: Path) -> BookBuild:
     if out != ROOT:
         cmd += ["--path-output", str(out)]
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)
-    return BookBuild(out / "_build" / "html", result.returncode, result.stdout + result.stderr)
+    html = out / "_build" / "html"
+    # the in-browser tab (_build/html/lite), as `dev.py book` builds it (scripts/build_lite.py)
+    lite = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lite.py"), "--output-dir", str(html / "lite")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=1200)
+    return BookBuild(html, result.returncode, result.stdout + result.stderr, lite.returncode, lite.stdout + lite.stderr)
 
 
 _cache: dict[Path, BookBuild] = {}
@@ -79,11 +86,13 @@ def build_book() -> BookBuild:
         if stamp.exists():
             data = json.loads(stamp.read_text())
             if data.get("run") == _RUN_ID:
-                build = BookBuild(Path(data["html"]), data["returncode"], data["log"])
+                build = BookBuild(Path(data["html"]), data["returncode"], data["log"],
+                                  data.get("lite_returncode", -1), data.get("lite_log", ""))
         if build is None:
             stamp.unlink(missing_ok=True)
             build = _run_build(out)
             stamp.write_text(json.dumps({"run": _RUN_ID, "html": str(build.html), "returncode": build.returncode,
-                                         "log": build.log}))
+                                         "log": build.log, "lite_returncode": build.lite_returncode,
+                                         "lite_log": build.lite_log}))
     _cache[out] = build
     return build

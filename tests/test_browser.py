@@ -307,7 +307,7 @@ def all_pages(root: Path) -> list[str]:
     pages = []
     for path in sorted(root.rglob("*.html")):
         rel = path.relative_to(root)
-        if rel.parts[0] in ("_static", "_sources", "_images"):
+        if rel.parts[0] in ("_static", "_sources", "_images", "lite"):  # lite/: the JupyterLite app, tests/test_lite.py
             continue
         pages.append(rel.with_suffix("").as_posix())
     return pages

@@ -1,11 +1,15 @@
 """The repository URL: one value in _config.yml, the same in every notebook's Colab setup cell.
 
 Colab opens a chapter from GitHub with nothing of the book installed; the setup cell installs
-the package from the configured URL there and does nothing anywhere else.
+the package from the configured URL there, from the book's site in Pyodide (the "run in the
+browser" tab) and does nothing anywhere else.
 """
 
 from __future__ import annotations
 
+import ast
+import asyncio
+import inspect
 import json
 import re
 import shutil
@@ -53,20 +57,35 @@ def test_every_notebook_starts_with_the_colab_setup_cell_for_the_configured_url(
     assert cell["outputs"] == [], "outside Colab the setup cell prints nothing"
 
 
-def _run_setup_cell(source: str, on_colab: bool, monkeypatch) -> list[tuple[str, str]]:
-    """Execute the cell as IPython would; return the line magics it called."""
+def _run_setup_cell(source: str, on_colab: bool, monkeypatch, in_pyodide: bool = False) -> list[tuple]:
+    """Execute the cell as IPython would (top-level ``await`` included); return the installs it made.
+
+    Line magics come back as ``("pip", line)``, piplite installs as ``("piplite", packages, deps)``.
+    """
     calls = []
 
     class FakeShell:
         def run_line_magic(self, name, line):
             calls.append((name, line))
 
+    piplite = type(sys)("piplite")
+
+    async def install(requirements, deps=True):
+        calls.append(("piplite", list(requirements), deps))
+
+    piplite.install = install
     if on_colab:
         monkeypatch.setitem(sys.modules, "google.colab", type(sys)("google.colab"))
     else:
         monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    if in_pyodide:
+        monkeypatch.setattr(sys, "platform", "emscripten")
+        monkeypatch.setitem(sys.modules, "piplite", piplite)
     code = TransformerManager().transform_cell(source)
-    exec(compile(code, "<colab-setup>", "exec"), {"get_ipython": lambda: FakeShell()})
+    result = eval(compile(code, "<colab-setup>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT),
+                  {"get_ipython": lambda: FakeShell()})
+    if inspect.iscoroutine(result):
+        asyncio.run(result)
     return calls
 
 
@@ -78,13 +97,25 @@ def test_the_setup_cell_installs_the_package_from_the_url_on_colab_only(monkeypa
     assert calls == [("pip", f'install --quiet "backprop[book] @ git+{url}"')]
 
 
+def test_in_pyodide_the_setup_cell_installs_the_package_from_the_site_then_its_imports(monkeypatch):
+    calls = _run_setup_cell(repository.setup_cell_source("https://github.com/ada/backprop-book"), on_colab=False,
+                            monkeypatch=monkeypatch, in_pyodide=True)
+    assert calls == [("piplite", ["backprop", "mlxtend"], False), ("piplite", repository.LITE_DEPENDENCIES, True)]
+    # what the package and the chapters import, by distribution name (mlxtend comes without its own)
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = project["dependencies"] + project["optional-dependencies"]["book"]
+    wanted = {re.split(r"[<>=!~ \[]", s, maxsplit=1)[0].lower() for s in specs}
+    assert wanted == set(repository.LITE_DEPENDENCIES) | set(repository.LITE_FROM_SITE) - {"backprop"}
+
+
 def _third_party_imports_of_notebooks() -> set[str]:
     names = set()
     for path in NOTEBOOKS:
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] == "code":
                 names |= set(re.findall(r"^\s*(?:import|from) ([A-Za-z_]\w*)", "".join(cell["source"]), re.M))
-    return names - set(sys.stdlib_module_names) - {"backprop"}
+    return names - set(sys.stdlib_module_names) - {"backprop", "piplite"}  # piplite: Pyodide's, in the setup cell
 
 
 def test_the_book_extra_installs_what_the_chapters_import():
