@@ -7,7 +7,8 @@ CONTRIBUTING.md ("Erratum boxes") defines three kinds:
   (``**The source says**``) and saying what is correct, followed by a code cell that asserts
   the source's form fails and the correct one passes;
 * an **inconsistency** (a convention that changes, shapes that do not type-check as
-  written): a short note, ``:::{admonition} Inconsistency: seed SSS, ...`` with
+  written): a short note, labelled ``(erratum-SSS-...)=`` or ``(inconsistency-SSS-...)=``,
+  ``:::{admonition} Inconsistency: seed SSS, ...`` with
   ``:class: note``;
 * a **misprint** (a typo, a wrong cross-reference, an index slip): nothing in the chapter,
   one line in the appendix.
@@ -28,7 +29,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 APPENDIX = ROOT / "book" / "appendix" / "errata.md"
-BOX = re.compile(r"^\((erratum-(\d{3})-[a-z0-9-]+)\)=[ \t]*\n(:::\{admonition\}[^\n]*)\n(.*?)^:::[ \t]*$", re.M | re.S)
+BOX = re.compile(r"^\(((?:erratum|inconsistency)-(\d{3})-[a-z0-9-]+)\)=[ \t]*\n(:::\{admonition\}[^\n]*)\n(.*?)^:::[ \t]*$", re.M | re.S)
 ANY_ADMONITION = re.compile(r"^:::\{admonition\} (Erratum|Inconsistency)\b[^\n]*\n.*?^:::[ \t]*$", re.M | re.S)
 ASSERTS = re.compile(r"\bassert\b|\bassert_\w+\(|np\.testing\.assert|pytest\.raises")
 KINDS = {"Erratum": ("error", "Wrong results"), "Inconsistency": ("note", "Inconsistencies")}
@@ -98,7 +99,7 @@ def test_the_appendix_lists_every_box_once_in_the_section_of_its_kind():
     assert [s for s in sections if s in SECTIONS] == list(SECTIONS), f"sections: {list(sections)}"
     seen: list[str] = []
     for kind, (_, section) in KINDS.items():
-        refs = re.findall(r"\{ref\}`(?:[^`<]*<)?(erratum-[a-z0-9-]+)>?`", sections[section])
+        refs = re.findall(r"\{ref\}`(?:[^`<]*<)?((?:erratum|inconsistency)-[a-z0-9-]+)>?`", sections[section])
         labels = [b[1] for b in BOXES if b[0] == kind]
         assert not set(labels) - set(refs), f"{section}: boxes missing: {sorted(set(labels) - set(refs))}"
         assert not set(refs) - set(labels), f"{section}: links to no box of this kind: {sorted(set(refs) - set(labels))}"
@@ -114,7 +115,7 @@ def test_misprints_are_one_line_each_in_the_appendix_and_not_boxed():
     assert lines, "no misprints listed"
     for line in lines:
         assert re.match(r"- Seed (\d{3}),", line), f"a misprint names its seed first: {line[:60]}"
-        assert "{ref}`erratum-" not in line, f"a misprint has no box to link to: {line[:60]}"
+        assert not re.search(r"\{ref\}`(erratum|inconsistency)-", line), f"a misprint has no box to link to: {line[:60]}"
 
 
 def test_the_table_counts_each_kind_per_source():
