@@ -92,9 +92,8 @@ def _plain_notebook_downloads(app, exc) -> None:
     """Rewrite the downloadable ``_sources/**/*.ipynb`` of the HTML build in plain Markdown."""
     if exc is not None or app.builder.format != "html":
         return
-    import nbformat
-
     import myst_markdown
+    import nbformat
 
     sources = Path(app.outdir) / "_sources"
     if not sources.is_dir():

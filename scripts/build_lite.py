@@ -61,6 +61,7 @@ PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
 KERNEL_ROOTS = ["micropip", "ipython", "jedi"]
 sys.path.insert(0, str(ROOT / "scripts"))
 from repository import LITE_DEPENDENCIES  # noqa: E402  (what every chapter's setup cell installs in Pyodide)
+
 #: the Pyodide files the kernel needs (not the consoles, type stubs, source maps)
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
                  "package.json"]

@@ -44,6 +44,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import myst_markdown  # noqa: E402  (scripts/ is not a package)
+
 import repository  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -164,7 +164,7 @@ def _calls_check(source: str) -> bool:
     return bool(_CHECK_CALL.search(source))
 
 
-def make_student_notebook(nb: nbformat.NotebookNode, labels: "myst_markdown.Labels | None" = None,
+def make_student_notebook(nb: nbformat.NotebookNode, labels: myst_markdown.Labels | None = None,
                           docname: str = "") -> tuple[nbformat.NotebookNode, Stats]:
     """Return the student version of ``nb`` (a new object) and what was taken out.
 

@@ -20,7 +20,7 @@ import pytest
 
 import backprop
 from backprop.classroom import check
-from backprop.classroom._check import SEED_ENV, GRADED_ENV
+from backprop.classroom._check import GRADED_ENV, SEED_ENV
 from backprop.classroom._isolate import NO_LIMIT_NOTE, OUTPUT_CAP
 
 SHORT = 0.5

@@ -16,7 +16,6 @@ from backprop.figures.conv_backprop import (
 )
 from backprop.figures.kernel_flip import draw_kernel_flip, kernel_flip_data
 from backprop.figures.pooling_routing import draw_max_pool_routing, max_pool_routing
-
 from figure_checks import assert_readable_at_column_width
 
 

@@ -35,13 +35,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-
-from bookbuild import ROOT, build_book
 from test_book_build import built_book  # noqa: F401  (the shared session build)
 from test_browser import CHROMIUM_ARGS, find_chromium, skip_or_fail
 
+from bookbuild import ROOT, build_book
+
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_lite  # noqa: E402
+
 import repository  # noqa: E402
 
 SUBPATH = "/backprop-book"

@@ -480,7 +480,7 @@ def test_every_exercise_of_the_edition_has_its_own_statement(edition):
         nb = nbformat.read(path, as_version=4)
         seen += len(_exercise_calls(nb))
         problems += _statement_problems(nb, str(path.relative_to(out)))
-    assert seen == len(EXERCISES) == 21, seen
+    assert seen == len(EXERCISES) == 23, seen
     assert not problems, "\n".join(problems)
 
 
@@ -515,7 +515,7 @@ def test_the_examples_of_the_statements_are_right():
             runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
             runner.run(test, out=lambda s: pytest.fail(f"{path.name}, {cell.id}: {s}"))
             ran += runner.tries
-    assert ran == 21
+    assert ran == 23
 
 
 # ----------------------------------------------------------------- plain Markdown for any Jupyter
@@ -528,7 +528,7 @@ _MYST = re.compile(r":::\{|```\{|\{(?:eq|ref|numref|doc|cite|solution|exercise|a
                    r"|\$\$[ \t]*\([\w.:-]+\)|:label:|:class: (?:dropdown|error)", re.M)
 
 
-def _labels() -> "myst_markdown.Labels":
+def _labels() -> myst_markdown.Labels:
     labels = myst_markdown.Labels(chapters={"book/part1/x": "2"}, docs={"book/part1/y": "Updating the weights"})
     labels.equations.update({"eq-a": "2.1", "eq-b": "2.2"})
     labels.text.update({"sec-a": "The forward pass", "erratum-x": "Erratum: seed 000, Eq. A.8"})

@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 
 from backprop.classroom._diagnose import (
-    diagnose_array, diagnose_scalar, distinct_nonzero, known_tuple_mistakes, matches, mistake_words,
+    diagnose_array,
+    diagnose_scalar,
+    distinct_nonzero,
+    known_tuple_mistakes,
+    matches,
+    mistake_words,
 )
 from backprop.classroom._isolate import run_isolated
 from backprop.classroom._registry import EXERCISES, Case, Exercise
@@ -38,7 +43,7 @@ _SMALL = 10_000  # entries: a bigger result is described, not carried in result.
 PASSED, FAILED, NOT_DONE, ERROR, UNKNOWN = "passed", "failed", "not done yet", "error", "unknown exercise"
 NOT_SOLUTION = "not a solution"
 
-SESSION: dict[str, "CheckResult"] = {}
+SESSION: dict[str, CheckResult] = {}
 """The last result of each exercise checked in this Python session (``progress()`` reads it)."""
 
 
@@ -440,8 +445,8 @@ def _run_cases_inner(run: _Runner, time_limit: float) -> CheckResult:
         where = f"case {i} of {total} ({_describe_case(ex, case)})"
 
         def failed(status: str, message: str, got=None) -> CheckResult:
-            shown = None if run.graded else want
-            fc = FailedCase(name, i, total, originals, dict(case.kwargs), ex.arg_names, shown, got)
+            shown = None if run.graded else want  # noqa: B023 (called in this iteration only)
+            fc = FailedCase(name, i, total, originals, dict(case.kwargs), ex.arg_names, shown, got)  # noqa: B023
             return CheckResult(name, status, message, total, case=fc)
 
         if outcome.timed_out:

@@ -143,7 +143,7 @@ def draw_shared_weight(input_shape=(4, 4), kernel_shape=(2, 2), m: int = 0, q: i
     fig = canvas(3.3)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [w, kw, wo]})
     x_labels = [["" for _ in range(w)] for _ in range(h)]
-    for (i, j), (r, t) in pairs:
+    for _, (r, t) in pairs:
         x_labels[r][t] = sub("x", r, t)
     grid(axes[0], x_labels, title=f"input x: the {len(pairs)} pixels\nthat meet " + sub("w", m, q),
          fills={pix: FILL for _, pix in pairs})

@@ -19,9 +19,9 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop.figures.layout import COLUMN_WIDTH
 from backprop.gradcheck import numerical_gradient
 from backprop.losses import half_squared_error, half_squared_error_grad
-from backprop.figures.layout import COLUMN_WIDTH
 from backprop.models.mlp import init_mlp, mlp_backward, mlp_forward
 
 __all__ = ["GradientCost", "parameter_count", "gradient_cost", "draw_gradient_cost"]

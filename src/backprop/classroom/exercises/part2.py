@@ -288,3 +288,98 @@ register_exercise(
     ),
     nan_hint="exp(1000) overflows: compute the sigmoid stably (np.exp of -|z| only), as the forward-pass chapter does",
 )
+
+# ------------------------------------------------------------------ relu_layer_delta
+
+
+def _relu_layer_delta_cases(rng):
+    out = []
+    for n, (k, d) in zip(BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
+        z = rng.standard_normal((n, d))
+        factors = {float(n): "N, the batch size; each sample's delta is its own, no mean here"} if n > 1 else {}
+        out.append(Case((rng.standard_normal((n, k)), rng.standard_normal((k, d)), z), factors=factors, n=n))
+    return out
+
+
+@summary("W_next transposed: in the row layout the product is delta_next @ W_next")
+def _relu_layer_transposed(delta_next, W_next, z):
+    return (f"delta_next @ W_next.T needs W_next of shape (D, K); it is {shape(W_next)}: "
+            "in the row layout the product is delta_next @ W_next")
+
+
+def _relu_layer_delta_reference(delta_next, W_next, z):
+    from backprop.activations import relu_backward, relu_forward
+
+    _, cache = relu_forward(z)
+    return relu_backward(delta_next @ W_next, cache)
+
+
+register_exercise(
+    "relu_layer_delta",
+    chapter="part2/hidden_layers",
+    signature="(delta_next (N,K), W_next (K,D), z (N,D))",
+    answer="(delta_next @ W_next) * (z > 0)",
+    arg_names=("delta_next", "W_next", "z"),
+    statement_args=(("delta_next", "(N, K): the deltas of the layer above, one sample per row"),
+                    ("W_next", "(K, D): the weights of the layer above, (D_out, D_in)"),
+                    ("z", "(N, D): this layer's net inputs (ReLU inputs)")),
+    returns="(N, D): this layer's deltas, dE/dz, with ReLU'(0) = 0",
+    objective="Send the deltas back through one dense layer and one ReLU, in the row layout of a batch.",
+    difficulty="medium",
+    minutes=10,
+    cases=_relu_layer_delta_cases,
+    reference=_relu_layer_delta_reference,
+    formula=lambda delta_next, W_next, z: np.where(z > 0, delta_next @ W_next, 0.0),
+    batch=True,
+    mistakes=(
+        (lambda delta_next, W_next, z: delta_next @ W_next,
+         "the ReLU's derivative is missing: multiply by the mask (z > 0), Eq. (eq-part2-ce-relu-delta)"),
+        (lambda delta_next, W_next, z: (delta_next @ W_next) * np.maximum(z, 0.0),
+         "you multiplied by relu(z); multiply by its derivative, the mask (z > 0)"),
+        (lambda delta_next, W_next, z: (delta_next @ W_next) * (z >= 0),
+         "at z = 0 the delta passed: this book takes ReLU'(0) = 0, mask with (z > 0)"),
+        (lambda delta_next, W_next, z: (delta_next @ W_next.T) * (z > 0), _relu_layer_transposed),
+    ),
+)
+
+# ------------------------------------------------------------------ log_softmax
+
+
+def _log_softmax_cases(rng):
+    out = []
+    for n, k in zip(BATCH_SIZES[:4], (3, 4, 2, 5)):
+        out.append(Case((3.0 * rng.standard_normal((n, k)),), n=n))
+    out.append(Case((BIG_LOGITS.copy(),), n=2))
+    return out
+
+
+def _log_softmax_reference(z):
+    from backprop.cross_entropy import log_softmax
+
+    return log_softmax(z)
+
+
+register_exercise(
+    "log_softmax",
+    chapter="part2/hidden_layers",
+    signature="(z (N,K))",
+    answer="z - logsumexp(z) row by row, exact for logits of +-1000",
+    arg_names=("z",),
+    statement_args=(("z", "(N, K): logits, one sample per row; entries may be as large as +-1000"),),
+    returns="(N, K): log softmax(z) row by row, finite for every finite z",
+    objective="Compute log-softmax from the logits with the log-sum-exp shift, so that no exponential overflows.",
+    difficulty="medium",
+    minutes=10,
+    cases=_log_softmax_cases,
+    reference=_log_softmax_reference,
+    formula=lambda z: z - z.max(axis=1, keepdims=True)
+    - np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)),
+    forbidden=("log_softmax",),
+    nan_hint="exp(1000) overflows: subtract each row's maximum before np.exp, Eq. (eq-part2-ce-logsumexp)",
+    mistakes=(
+        (lambda z: np.log(softmax(z)), "log(softmax(z)) underflows to -inf for very negative logits: "
+                                       "compute z - m - log(sum(exp(z - m))) with m the row maximum"),
+        (lambda z: z - np.log(np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)),
+         "the shift m is missing from the result: log softmax(z) = z - m - log(sum(exp(z - m)))"),
+    ),
+)
