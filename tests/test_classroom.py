@@ -461,7 +461,7 @@ KNOWN_MISTAKES = {
         "glorot_bound", lambda fan_in, fan_out: np.sqrt(1.0 / (fan_in + fan_out)),
         "glorot_bound: wrong on case 1 of 5 (fan_in=3, fan_out=5): glorot_bound(3, 5) returned 0.353553, expected "
         "0.866025: that is seed 000's zeta, Eq. A.21 (Table A.1): Glorot's bound divided by sqrt(6), an erratum of "
-        "the book (see the box \"Erratum: seed 000, Eq. A.21 and Table A.1 (not Glorot's bound)\" in Section 10.1.1); the bound is sqrt(6/(fan_in+fan_out)), Eq. (10.3)",
+        "the book (see the box \"Erratum: seed 000, Eq. A.21 and Table A.1 (not Glorot's bound)\" in Section 11.1.1); the bound is sqrt(6/(fan_in+fan_out)), Eq. (11.3)",
     ),
     "glorot: sqrt of the numerator only": (
         "glorot_bound", lambda fan_in, fan_out: np.sqrt(6.0) / (fan_in + fan_out),
@@ -476,15 +476,15 @@ KNOWN_MISTAKES = {
     "kernel grad: convolved, seed 000 A.33": (
         "conv2d_kernel_grad", lambda x, dout: _kernel_grad_loops(x, dout[:, :, ::-1, ::-1]),
         "conv2d_kernel_grad: wrong on case 1 of 5 (x (1, 2, 5, 6), dout (1, 3, 4, 4)): you convolved x with dout "
-        "(dout turned by 180 degrees), as seed 000's Eq. A.33 does, an erratum of the book (see the box \"Erratum: seed 000, Eq. A.33\" in Section 8.7.1); the "
+        "(dout turned by 180 degrees), as seed 000's Eq. A.33 does, an erratum of the book (see the box \"Erratum: seed 000, Eq. A.33\" in Section 9.7.1); the "
         "kernel gradient correlates x with dout as it is: dw[f,c,m,q] = sum dout[n,f,i,j] x[n,c,i+m,j+q], "
-        "Eq. (8.3)",
+        "Eq. (9.3)",
     ),
     "kernel grad: dout correlated with x": (
         "conv2d_kernel_grad", lambda x, dout: _kernel_grad_loops(x, dout)[:, :, ::-1, ::-1],
         "conv2d_kernel_grad: wrong on case 1 of 5 (x (1, 2, 5, 6), dout (1, 3, 4, 4)): the result is rotated by "
         "180 degrees (dout correlated with x, not x with dout?): dw[f,c,m,q] = sum dout[n,f,i,j] x[n,c,i+m,j+q], "
-        "Eq. (8.3), no flip",
+        "Eq. (9.3), no flip",
     ),
     "hidden_error: W_next.T": (
         "hidden_error", lambda delta_next, W_next: delta_next @ W_next.T,
@@ -599,7 +599,7 @@ KNOWN_MISTAKES = {
         "conv_output_size: wrong on case 3 of 6 (size=7, kernel=3, stride=2): conv_output_size(7, 3, stride=2) "
         "returned 2, expected 3: the + 1 is missing, or sits inside the division: "
         "(size + 2*padding - kernel)//stride + 1 (a kernel as large as the input gives one output), "
-        "Eq. (7.5)",
+        "Eq. (8.5)",
     ),
 }
 

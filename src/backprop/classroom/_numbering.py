@@ -3,7 +3,7 @@
 Jupyter Book numbers the chapters of its numbered parts in ``_toc.yml`` order, one
 counter across the parts (Part I's chapters are 1-3, Part II's 4-6, ...); headings are
 numbered below the chapter (``## `` -> 4.1, ``### `` -> 4.1.1) and labelled display
-equations (``$$ ... $$ (eq-label)``) per chapter, in the order they appear: Eq. (4.3) is
+equations (``$$ ... $$`` followed by an equation label in parentheses) per chapter, in the order they appear: Eq. (4.3) is
 the third numbered equation of chapter 4.  A chapter outside a numbered part numbers its
 equations (1), (2), ...
 

@@ -3,14 +3,14 @@
 Each figure is drawn from a pure data function that the tests (and the chapter) assert on:
 
 * :func:`shared_weight_pairs` / :func:`draw_shared_weight`: one kernel weight meets one
-  input pixel in every window, so its gradient sums over all windows (book Eq. eq-part3-dw).
+  input pixel in every window, so its gradient sums over all windows (book Eq. {eq-part3-dw}).
 * :func:`windows_reading_pixel` / :func:`draw_pixel_windows`: one input pixel is read by
   several windows, each through another weight, so its error sums their contributions
-  (book Eq. eq-part3-dx).
+  (book Eq. {eq-part3-dx}).
 * :func:`full_convolution_window` / :func:`draw_full_convolution`: the same sum read as the
-  zero-padded error under the kernel turned by 180 degrees (book Eq. eq-part3-dx).
+  zero-padded error under the kernel turned by 180 degrees (book Eq. {eq-part3-dx}).
 * :func:`dilate_error` / :func:`draw_stride_dilation`: a stride spreads the error out with
-  zeros, so the stride-1 formulas apply (book Eq. eq-part3-dilate).
+  zeros, so the stride-1 formulas apply (book Eq. {eq-part3-dilate}).
 
 Shapes use the letters of the notation page: the input x is (H, W), the kernel w is
 (KH, KW), the error delta = dE/dz is (H', W'), one sample and one channel.
@@ -62,8 +62,8 @@ def _out_size(size: int, kernel: int, stride: int, name: str) -> int:
 def shared_weight_pairs(input_shape, kernel_shape, m: int, q: int, stride: int = 1):
     """Every use of the weight w[m, q]: a list of ((i, j), (r, t)), output window and input pixel.
 
-    Window (i, j) multiplies w[m, q] with x[s*i + m, s*j + q] (book Eq. eq-part3-conv-layer),
-    so dE/dw[m, q] = sum over the list of delta[i, j] * x[r, t] (book Eq. eq-part3-dw).
+    Window (i, j) multiplies w[m, q] with x[s*i + m, s*j + q] (book Eq. {eq-part3-conv-layer}),
+    so dE/dw[m, q] = sum over the list of delta[i, j] * x[r, t] (book Eq. {eq-part3-dw}).
     """
     (h, w), (kh, kw) = _shape2("input_shape", input_shape), _shape2("kernel_shape", kernel_shape)
     stride = check_positive_int("stride", stride)
@@ -77,7 +77,7 @@ def windows_reading_pixel(input_shape, kernel_shape, r: int, t: int, stride: int
     """Every window that reads x[r, t]: a list of ((i, j), (m, q)), window and the weight used.
 
     Window (i, j) reads x[r, t] through w[r - s*i, t - s*j] when that index lies in the
-    kernel, so dE/dx[r, t] = sum over the list of delta[i, j] * w[m, q] (book Eq. eq-part3-dx).
+    kernel, so dE/dx[r, t] = sum over the list of delta[i, j] * w[m, q] (book Eq. {eq-part3-dx}).
     """
     (h, w), (kh, kw) = _shape2("input_shape", input_shape), _shape2("kernel_shape", kernel_shape)
     stride = check_positive_int("stride", stride)
@@ -99,7 +99,7 @@ def full_convolution_window(delta: np.ndarray, w: np.ndarray, r: int, t: int) ->
     Returns ``padded`` (delta with KH-1 rows and KW-1 columns of zeros on each side),
     ``rotated`` (w turned by 180 degrees), ``window`` (the block of ``padded`` under the
     turned kernel when it sits at (r, t)), ``value`` (the sum of ``window * rotated``, which is
-    dE/dx[r, t] of a stride-1 layer, book Eq. eq-part3-dx) and ``full`` (the whole result).
+    dE/dx[r, t] of a stride-1 layer, book Eq. {eq-part3-dx}) and ``full`` (the whole result).
     """
     delta, w = np.asarray(delta, dtype=float), np.asarray(w, dtype=float)
     if delta.ndim != 2 or w.ndim != 2:
@@ -117,7 +117,7 @@ def full_convolution_window(delta: np.ndarray, w: np.ndarray, r: int, t: int) ->
 
 
 def dilate_error(delta: np.ndarray, stride: int) -> np.ndarray:
-    """The dilated error of book Eq. eq-part3-dilate: stride-1 zeros between the entries.
+    """The dilated error of book Eq. {eq-part3-dilate}: stride-1 zeros between the entries.
 
     delta (..., H', W') -> (..., s(H'-1)+1, s(W'-1)+1), with delta[..., i, j] at (s*i, s*j).
     """

@@ -1,8 +1,8 @@
 """The figure of "Convolution, correlation and shapes": the kernel flip.
 
 :func:`kernel_flip_data` pairs the pixels of one window with the kernel weights that a
-cross-correlation (book Eq. eq-part3-correlation) and a true convolution (book Eq.
-eq-part3-convolution) multiply them by; :func:`draw_kernel_flip` draws the two pairings.
+cross-correlation (book Eq. {eq-part3-correlation}) and a true convolution (book Eq.
+{eq-part3-convolution}) multiply them by; :func:`draw_kernel_flip` draws the two pairings.
 x is (H, W), k is (KH, KW).
 """
 
