@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time one LeNet training step (forward, backward, SGD update) on a batch of 64 digits.
 
-    .venv/bin/python benchmarks/bench_lenet_step.py [--repeats 20] [--net lenet|net004|both]
+    .venv/bin/python benchmarks/bench_lenet_step.py [--repeats 20] [--net lenet|net004|both] [--threads 1,2]
 
 A script, not a test: it prints milliseconds per step for float32 and float64 (the median
 over ``--repeats`` steps after two warm-up steps).  If PyTorch is importable it also times
@@ -105,23 +105,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--net", choices=["lenet", "net004", "both"], default="both")
+    parser.add_argument("--threads", default="1", help="comma-separated thread counts, e.g. 1,2: each sets "
+                        "OpenBLAS (threadpoolctl) and torch.set_num_threads to the same count")
     args = parser.parse_args()
+    thread_counts = [int(t) for t in args.threads.split(",")]
     x, y, _, _ = load_mnist_subset(n_train=BATCH, n_test=1000)
     nets = {"lenet": [("LeNet", LeNet)], "net004": [("Net004", Net004)]}
     chosen = nets["lenet"] + nets["net004"] if args.net == "both" else nets[args.net]
-    print(f"one training step (forward + backward + SGD update), batch {BATCH}, median of {args.repeats}")
-    for name, cls in chosen:
-        for dtype in (np.float32, np.float64):
-            ms = time_numpy(cls, dtype, x, y, args.repeats)
-            line = f"{name:7s} {np.dtype(dtype).name:8s} backprop (numpy) {ms:8.2f} ms/step"
-            ref = time_torch(name, np.dtype(dtype).name, x, y, args.repeats)
-            if ref is not None:
-                line += f"   torch {ref:8.2f} ms/step   ratio {ms / ref:5.1f}x"
-            print(line, flush=True)
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
+        torch = None
         print("(torch is not installed: no comparison; it is optional)")
+    from threadpoolctl import threadpool_limits
+
+    print(f"one training step (forward + backward + SGD update), batch {BATCH}, median of {args.repeats}")
+    rows = []
+    for threads in thread_counts:
+        with threadpool_limits(limits=threads, user_api="blas"):
+            if torch is not None:
+                torch.set_num_threads(threads)
+            for name, cls in chosen:
+                for dtype in (np.float32, np.float64):
+                    ms = time_numpy(cls, dtype, x, y, args.repeats)
+                    line = f"threads {threads}  {name:7s} {np.dtype(dtype).name:8s} backprop (numpy) {ms:8.2f} ms/step"
+                    ref = time_torch(name, np.dtype(dtype).name, x, y, args.repeats)
+                    if ref is not None:
+                        line += f"   torch {ref:8.2f} ms/step   ratio {ms / ref:5.2f}"
+                        rows.append((name, np.dtype(dtype).name, threads, ms / ref))
+                    print(line, flush=True)
+    if rows:
+        print("\nnumpy time / torch time")
+        print(f"{'network':8s} {'dtype':8s} " + " ".join(f"{t:>2d} thread(s)" for t in thread_counts))
+        for name, _ in chosen:
+            for dt in ("float32", "float64"):
+                ratios = {t: r for n, d, t, r in rows if n == name and d == dt}
+                print(f"{name:8s} {dt:8s} " + " ".join(f"{ratios[t]:12.2f}" for t in thread_counts))
 
 
 if __name__ == "__main__":
