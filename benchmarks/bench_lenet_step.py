@@ -32,6 +32,27 @@ before, so the same bits), the first layer skips its input gradient, and pooling
 whole slices.  What is left: the scatter of the input gradient (KH*KW strided additions,
 about 1 ms for C2), the copies into the window matrix, and, in LeNet, the sigmoid of
 ``backprop.activations`` (about 2 ms per step in float64: boolean-mask indexing).
+
+Issue 16 (second round).  ``--threads 1,2`` runs every setting with OpenBLAS limited by
+threadpoolctl and ``torch.set_num_threads`` set to the same count, and prints the ratio
+numpy / torch per network, dtype and thread count.  Profile of a float64 LeNet step before
+this round (timings of each kernel alone, batch 64, on a machine loaded by other jobs, so
+only the proportions mean something): the input-gradient scatter of C2 was the largest
+single cost (about 4 ms of ~15: ``dcols`` laid out (N, H', W', C, KH, KW), so each of the 25
+additions read memory with a stride of C*KH*KW elements), then the two sigmoids of the
+C1 maps (about 1.5-6 ms: nine passes and four temporaries), the window matrices (about
+1.3-1.5 ms each, built twice: once in the forward pass and again for the kernel gradient),
+and the products themselves (about 1 ms each).  Done: the forward cache keeps ``cols`` (no
+second im2col); the forward product is (F, C*KH*KW) x cols, whose (F, N, H', W') result is
+moved to NCHW by the pass that adds the bias; the input gradient is w^T dout laid out
+(C*KH*KW, N*H'*W') and scattered (col2im) into a (C, N, H, W) buffer, every addition along
+image rows (about 4 times faster than before); the sigmoid computes its two stable forms
+with one division in place (bit-for-bit the old values).  What is left: the window matrix
+copy (25 times the input), the 25 col2im additions, the input checks of every public layer
+call (one full pass over each array for NaN/inf), and about 30 numpy calls per step whose
+fixed cost PyTorch's compiled kernels do not pay.  The ratio table of this round was
+measured while the 2-core machine ran other jobs (load average above 20): see the report
+of issue 16; rerun on an idle machine before quoting it.
 """
 
 from __future__ import annotations
