@@ -49,7 +49,7 @@ moved to NCHW by the pass that adds the bias; the input gradient is w^T dout lai
 image rows (about 4 times faster than before); the sigmoid computes its two stable forms
 with one division in place (bit-for-bit the old values).  What is left: the window matrix
 copy (25 times the input), the 25 col2im additions, the input checks of every public layer
-call (one full pass over each array for NaN/inf), and about 30 numpy calls per step whose
+call (one full pass over each array for NaN/inf), and the many small numpy calls per step whose
 fixed cost PyTorch's compiled kernels do not pay.  The ratio table of this round was
 measured while the 2-core machine ran other jobs (load average above 20): see the report
 of issue 16; rerun on an idle machine before quoting it.
