@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time one LeNet training step (forward, backward, SGD update) on a batch of 64 digits.
 
-    .venv/bin/python benchmarks/bench_lenet_step.py [--repeats 20] [--net lenet|net004|both]
+    .venv/bin/python benchmarks/bench_lenet_step.py [--repeats 20] [--net lenet|net004|both] [--threads 1,2]
 
 A script, not a test: it prints milliseconds per step for float32 and float64 (the median
 over ``--repeats`` steps after two warm-up steps).  If PyTorch is importable it also times
@@ -32,6 +32,27 @@ before, so the same bits), the first layer skips its input gradient, and pooling
 whole slices.  What is left: the scatter of the input gradient (KH*KW strided additions,
 about 1 ms for C2), the copies into the window matrix, and, in LeNet, the sigmoid of
 ``backprop.activations`` (about 2 ms per step in float64: boolean-mask indexing).
+
+Issue 16 (second round).  ``--threads 1,2`` runs every setting with OpenBLAS limited by
+threadpoolctl and ``torch.set_num_threads`` set to the same count, and prints the ratio
+numpy / torch per network, dtype and thread count.  Profile of a float64 LeNet step before
+this round (timings of each kernel alone, batch 64, on a machine loaded by other jobs, so
+only the proportions mean something): the input-gradient scatter of C2 was the largest
+single cost (about 4 ms of ~15: ``dcols`` laid out (N, H', W', C, KH, KW), so each of the 25
+additions read memory with a stride of C*KH*KW elements), then the two sigmoids of the
+C1 maps (about 1.5-6 ms: nine passes and four temporaries), the window matrices (about
+1.3-1.5 ms each, built twice: once in the forward pass and again for the kernel gradient),
+and the products themselves (about 1 ms each).  Done: the forward cache keeps ``cols`` (no
+second im2col); the forward product is (F, C*KH*KW) x cols, whose (F, N, H', W') result is
+moved to NCHW by the pass that adds the bias; the input gradient is w^T dout laid out
+(C*KH*KW, N*H'*W') and scattered (col2im) into a (C, N, H, W) buffer, every addition along
+image rows (about 4 times faster than before); the sigmoid computes its two stable forms
+with one division in place (bit-for-bit the old values).  What is left: the window matrix
+copy (25 times the input), the 25 col2im additions, the input checks of every public layer
+call (one full pass over each array for NaN/inf), and the many small numpy calls per step whose
+fixed cost PyTorch's compiled kernels do not pay.  The ratio table of this round was
+measured while the 2-core machine ran other jobs (load average above 20): see the report
+of issue 16; rerun on an idle machine before quoting it.
 """
 
 from __future__ import annotations
@@ -105,23 +126,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--net", choices=["lenet", "net004", "both"], default="both")
+    parser.add_argument("--threads", default="1", help="comma-separated thread counts, e.g. 1,2: each sets "
+                        "OpenBLAS (threadpoolctl) and torch.set_num_threads to the same count")
     args = parser.parse_args()
+    thread_counts = [int(t) for t in args.threads.split(",")]
     x, y, _, _ = load_mnist_subset(n_train=BATCH, n_test=1000)
     nets = {"lenet": [("LeNet", LeNet)], "net004": [("Net004", Net004)]}
     chosen = nets["lenet"] + nets["net004"] if args.net == "both" else nets[args.net]
-    print(f"one training step (forward + backward + SGD update), batch {BATCH}, median of {args.repeats}")
-    for name, cls in chosen:
-        for dtype in (np.float32, np.float64):
-            ms = time_numpy(cls, dtype, x, y, args.repeats)
-            line = f"{name:7s} {np.dtype(dtype).name:8s} backprop (numpy) {ms:8.2f} ms/step"
-            ref = time_torch(name, np.dtype(dtype).name, x, y, args.repeats)
-            if ref is not None:
-                line += f"   torch {ref:8.2f} ms/step   ratio {ms / ref:5.1f}x"
-            print(line, flush=True)
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
+        torch = None
         print("(torch is not installed: no comparison; it is optional)")
+    from threadpoolctl import threadpool_limits
+
+    print(f"one training step (forward + backward + SGD update), batch {BATCH}, median of {args.repeats}")
+    rows = []
+    for threads in thread_counts:
+        with threadpool_limits(limits=threads, user_api="blas"):
+            if torch is not None:
+                torch.set_num_threads(threads)
+            for name, cls in chosen:
+                for dtype in (np.float32, np.float64):
+                    ms = time_numpy(cls, dtype, x, y, args.repeats)
+                    line = f"threads {threads}  {name:7s} {np.dtype(dtype).name:8s} backprop (numpy) {ms:8.2f} ms/step"
+                    ref = time_torch(name, np.dtype(dtype).name, x, y, args.repeats)
+                    if ref is not None:
+                        line += f"   torch {ref:8.2f} ms/step   ratio {ms / ref:5.2f}"
+                        rows.append((name, np.dtype(dtype).name, threads, ms / ref))
+                    print(line, flush=True)
+    if rows:
+        print("\nnumpy time / torch time")
+        print(f"{'network':8s} {'dtype':8s} " + " ".join(f"{t:>2d} thread(s)" for t in thread_counts))
+        for name, _ in chosen:
+            for dt in ("float32", "float64"):
+                ratios = {t: r for n, d, t, r in rows if n == name and d == dt}
+                print(f"{name:8s} {dt:8s} " + " ".join(f"{ratios[t]:12.2f}" for t in thread_counts))
 
 
 if __name__ == "__main__":

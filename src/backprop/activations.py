@@ -50,8 +50,19 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     Implements: Eqs. {eq-part1-sigmoid}, {eq-part2-sigmoid} (seed 000 Eq. A.2)
     """
     z = as_float_array("z", z, allow_empty=True)
-    e = np.exp(-np.abs(z))  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    return _sigmoid(z)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The kernel of :func:`sigmoid` for a validated float array: the same two forms, computed in
+    place (one buffer for exp(-|z|) and the result, one for the numerators)."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
+    numerator = np.where(z < 0, e, 1.0)  # 1 / (1 + exp(-z)) for z >= 0, exp(z) / (1 + exp(z)) for z < 0
+    e += 1.0
+    np.divide(numerator, e, out=e)
+    return e.astype(z.dtype, copy=False)
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
@@ -79,7 +90,9 @@ def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", cache)
-    return dout * cache * (1.0 - cache)
+    grad = dout * cache
+    grad *= 1.0 - cache  # (dout * O) * (1 - O), evaluated in that order
+    return grad
 
 
 # --------------------------------------------------------------------------- ReLU

@@ -122,14 +122,35 @@ def _im2col(xp: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> 
     return np.ascontiguousarray(view.transpose(1, 4, 5, 0, 2, 3)).reshape(c * kh * kw, n * ho * wo)
 
 
-def _rows(cols: np.ndarray, n_filters: int) -> np.ndarray:
-    """cols.T (N*H'*W', C*KH*KW) for a BLAS product with an F-column operand.
+def _col2im(dcols: np.ndarray, xp_shape: tuple, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+    """The adjoint of :func:`_im2col`: dxp[n, c, s*i + m, s*j + q] += dcols[(c, m, q), (n, i, j)].
 
-    The transposed view costs nothing and BLAS reads it as is.  With a single filter numpy
-    multiplies by a vector (gemv), whose summation order depends on the memory layout; a
-    C-ordered copy makes that order the one of ``tensordot``.
+    dcols (C*KH*KW, N*H'*W') -> dxp (N, C, H, W) (the padded shape).  One whole-array
+    addition per kernel offset (m, q), KH*KW of them, into a (C, N, H, W) buffer, so that
+    both operands of each addition run along image rows.  The offsets are added in the
+    order m, then q, as in the loop reference.
     """
-    return cols.T if n_filters > 1 else np.ascontiguousarray(cols.T)
+    n, c, hp, wp = xp_shape
+    blocks = dcols.reshape(c, kh, kw, n, ho, wo)
+    dxt = np.zeros((c, n, hp, wp), dtype=dcols.dtype)
+    for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
+        for q in range(kw):
+            dxt[:, :, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, m, q]
+    return dxt.transpose(1, 0, 2, 3)
+
+
+def _forward_product(cols: np.ndarray, w: np.ndarray, b: np.ndarray, n: int, ho: int, wo: int) -> np.ndarray:
+    """out (N, F, H', W') = w as an (F, C*KH*KW) matrix times cols, plus one bias per filter.
+
+    One BLAS product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'); its result, laid out
+    (F, N, H', W'), is moved to (N, F, H', W') by the same pass that adds the bias (each
+    step copies a whole H' x W' map).
+    """
+    f = w.shape[0]
+    prod = np.dot(w.reshape(f, -1), cols).reshape(f, n, ho, wo)  # (F, N, H', W')
+    out = np.empty((n, f, ho, wo), dtype=prod.dtype)
+    np.add(prod.transpose(1, 0, 2, 3), b[None, :, None, None], out=out)  # one bias per filter, added once
+    return out
 
 
 def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
@@ -150,11 +171,8 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     ho = conv_output_size(x.shape[2], kh, stride, padding)
     wo = conv_output_size(x.shape[3], kw, stride, padding)
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
-    w_cols = w.transpose(1, 2, 3, 0).reshape(-1, f)  # (C*KH*KW, F)
-    prod = np.dot(_rows(cols, f), w_cols).reshape(n, ho, wo, f)  # (N, H', W', F): one BLAS product
-    out = np.empty((n, f, ho, wo), dtype=prod.dtype)
-    np.add(prod.transpose(0, 3, 1, 2), b[None, :, None, None], out=out)  # one bias per filter, added once
-    cache = (x.shape, xp, w, stride, padding)
+    out = _forward_product(cols, w, b, n, ho, wo)
+    cache = (x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
     return out, cache
 
 
@@ -186,25 +204,29 @@ def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) 
 
     Implements: Eqs. {eq-part3-conv-delta}, {eq-part3-db}, {eq-part3-dw}, {eq-part3-dx}, {eq-part3-dilate}, {eq-part3-conv-fwd-grads}
     """
-    x_shape, xp, w, stride, padding = cache
+    x_shape, xp, w, stride, padding = cache[:5]
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
-    c, kh, kw = w.shape[1:]
+    kh, kw = w.shape[2:]
+    cols = cache[5] if len(cache) > 5 else _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
+    dx, dw, db = _backward_products(dout, xp.shape, w, cols, stride, input_grad)
+    if dx is None:
+        return None, dw, db
+    h, wd = x_shape[2:]
+    return np.ascontiguousarray(dx[:, :, padding : padding + h, padding : padding + wd]), dw, db
+
+
+def _backward_products(dout, xp_shape, w, cols, stride, input_grad):
+    """db, dw = dout (F, N*H'*W') times cols^T (one BLAS product) and, if asked, dxp = col2im(w^T dout)."""
+    n, f, ho, wo = dout.shape
+    kh, kw = w.shape[2:]
     db = dout.sum(axis=(0, 2, 3))
-    cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W'), recomputed: the cache stays small
     dout_f = dout.transpose(1, 0, 2, 3).reshape(f, n * ho * wo)  # (F, N*H'*W')
-    dw = np.dot(dout_f, _rows(cols, f)).reshape(w.shape)  # (F, C, KH, KW): sum over n, i, j in one BLAS product
+    dw = np.dot(dout_f, cols.T).reshape(w.shape)  # (F, C, KH, KW): sum over n, i, j in one BLAS product
     if not input_grad:
         return None, dw, db
-    dcols = np.dot(dout.transpose(0, 2, 3, 1).reshape(n * ho * wo, f), w.reshape(f, c * kh * kw))
-    dcols = dcols.reshape(n, ho, wo, c, kh, kw)  # dcols[n, i, j, c, m, q] = sum_f dout[n, f, i, j] w[f, c, m, q]
-    dxp = np.zeros(xp.shape, dtype=np.result_type(dout, w))
-    for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
-        for q in range(kw):
-            dxp[:, :, m : m + stride * ho : stride, q : q + stride * wo : stride] += dcols[:, :, :, :, m, q].transpose(0, 3, 1, 2)
-    h, wd = x_shape[2:]
-    dx = dxp[:, :, padding : padding + h, padding : padding + wd]
-    return np.ascontiguousarray(dx), dw, db
+    dcols = np.dot(w.reshape(f, -1).T, dout_f)  # (C*KH*KW, N*H'*W'): dcols[(c, m, q), (n, i, j)] = sum_f w[f, c, m, q] dout[n, f, i, j]
+    return _col2im(dcols, xp_shape, kh, kw, stride, ho, wo), dw, db
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
@@ -237,7 +259,7 @@ def conv2d_backward_naive(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, n
 
     Implements: Eqs. {eq-part3-db}, {eq-part3-dw}, {eq-part3-dx}
     """
-    x_shape, xp, w, stride, padding = cache
+    x_shape, xp, w, stride, padding = cache[:5]  # a cache of conv2d_forward also holds its cols
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     kh, kw = w.shape[2:]
