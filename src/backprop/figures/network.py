@@ -17,6 +17,7 @@ p.get_gid() == "node"]``.
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 from matplotlib.figure import Figure
@@ -259,7 +260,8 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     xs_sum, xs_act, xs_out = 3.9, 6.0, 8.3
     for lab, y in zip(labels, ys):
         _node(ax, 0.0, y, f"$a_{{{lab}}}^{{l-1}}$", COLORS["input"], r=0.42, fontsize=10)
-        _arrow(ax, (0.0, y), (xs_sum, 0.0), lw=1.0, shrink=17)
+        d = math.hypot(xs_sum, y)  # from the input's rim to the sum's rim, so the head shows
+        _arrow(ax, (0.42 * xs_sum / d, y - 0.42 * y / d), (xs_sum - 0.45 * xs_sum / d, 0.45 * y / d), lw=1.0, shrink=1)
         t = 0.45
         ax.text(t * xs_sum, (1 - t) * y + 0.08, f"$w_{{{lab}j}}^l$", ha="center", va="bottom", fontsize=10,
                 bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none"))
@@ -269,7 +271,7 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     ax.text(xs_sum, -0.6, "$z_j^l$", ha="center", va="top", fontsize=11)
     by = height / 2 - 0.3
     _node(ax, xs_sum, by, "$+1$", COLORS["bias"], gid="bias", r=0.3, fontsize=10)
-    _arrow(ax, (xs_sum, by), (xs_sum, 0.0), lw=1.0, shrink=14)
+    _arrow(ax, (xs_sum, by - 0.3), (xs_sum, 0.45), lw=1.0, shrink=1)
     ax.text(xs_sum + 0.3, (by + 0.45) / 2 + 0.1, "$b_j^l$", ha="left", va="center", fontsize=11)
     box = FancyBboxPatch((xs_act - 0.45, -0.4), 0.9, 0.8, boxstyle="round,pad=0.05", facecolor=COLORS["hidden"],
                          edgecolor="black", zorder=3)
@@ -278,7 +280,7 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     ax.text(xs_act, 0.0, r"$\sigma$", ha="center", va="center", fontsize=16, zorder=4)
     _arrow(ax, (xs_sum + 0.45, 0.0), (xs_act - 0.5, 0.0), lw=1.2, shrink=2)
     _node(ax, xs_out, 0.0, "$a_j^l$", COLORS["output"], r=0.38, fontsize=11)
-    _arrow(ax, (xs_act + 0.5, 0.0), (xs_out, 0.0), lw=1.2, shrink=14)
+    _arrow(ax, (xs_act + 0.5, 0.0), (xs_out - 0.38, 0.0), lw=1.2, shrink=1)
     ax.text(4.1, -height / 2 - 0.05, r"$z_j^l = \sum_{i=1}^{n} w_{ij}^l a_i^{l-1} + b_j^l, \quad a_j^l = \sigma(z_j^l)$",
             ha="center", va="center", fontsize=11)
     ax.text(xs_out + 0.6, height / 2 + 0.1, "neuron $j$ of layer $l$", ha="right", va="center", fontsize=10)
