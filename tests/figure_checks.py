@@ -28,3 +28,15 @@ def assert_readable_at_column_width(fig, texts, *, inside=()) -> None:
             e = t.get_window_extent(renderer)
             assert e.x0 >= box.x0 - 1 and e.x1 <= box.x1 + 1 and e.y0 >= box.y0 - 1 and e.y1 <= box.y1 + 1, \
                 f"{t.get_text()!r} sticks out of the figure"
+
+
+def assert_labels_apart(fig, texts) -> None:
+    """No two texts of ``texts`` overlap once ``fig`` is drawn (their boxes may touch by a pixel)."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_text().strip()]
+    for i, (a, ea) in enumerate(boxes):
+        for b, eb in boxes[i + 1:]:
+            apart = ea.x1 <= eb.x0 + 1 or eb.x1 <= ea.x0 + 1 or ea.y1 <= eb.y0 + 1 or eb.y1 <= ea.y0 + 1
+            assert apart, f"the labels {a!r} and {b!r} overlap"

@@ -10,7 +10,9 @@ from matplotlib.text import Text
 
 import backprop
 from backprop.figures import draw_cnn_architecture, draw_conv_network, draw_lenet
+from backprop.figures.layout import COLUMN_WIDTH
 from backprop.models import LayerShape, lenet_layer_shapes
+from figure_checks import assert_labels_apart, assert_readable_at_column_width
 
 matplotlib.use("Agg")
 
@@ -149,7 +151,7 @@ def test_figures_are_white_wide_and_drawn(draw):
     assert tuple(fig.get_facecolor()) == (1.0, 1.0, 1.0, 1.0), "white background, readable in dark mode"
     assert all(tuple(ax.get_facecolor()) == (1.0, 1.0, 1.0, 1.0) for ax in fig.axes)
     width, height = fig.get_size_inches()
-    assert width == pytest.approx(10.0) and 2.0 < height < 5.5, "a page-wide figure, not a tall one"
+    assert width == pytest.approx(COLUMN_WIDTH) and 2.0 < height < 5.5, "a column-wide figure, not a tall one"
     pixels = rendered(fig)
     ink = (pixels[..., :3] < 0.9).any(axis=-1)
     assert 0.03 < ink.mean() < 0.6, "the figure has content but is not a solid block"
@@ -158,6 +160,18 @@ def test_figures_are_white_wide_and_drawn(draw):
     assert columns[0] < 0.05 * ink.shape[1] and columns[-1] > 0.9 * ink.shape[1]
     # every label is black on white, never a theme colour that could vanish
     assert {t.get_color() for t in fig.findobj(Text) if t.get_text()} == {"#111111"}
+
+
+@pytest.mark.parametrize("fig", [draw_cnn_architecture(), draw_cnn_architecture(feature_maps=8, classes=10),
+                                 draw_conv_network(), draw_conv_network(classes=4, dense_width=3), draw_lenet(),
+                                 draw_lenet(input_size=32, conv_channels=(6, 16)),
+                                 draw_lenet(input_size=30, kernel_size=3, conv_channels=(4, 8, 8))],
+                         ids=["fig-2-1", "fig-2-1-ten", "fig-3-1", "fig-3-1-four", "fig-a3", "fig-a3-32",
+                              "fig-a3-three-convs"])
+def test_labels_are_readable_inside_and_apart_at_the_column_width(fig):
+    texts = fig.axes[0].texts
+    assert_readable_at_column_width(fig, texts, inside=texts)
+    assert_labels_apart(fig, texts)
 
 
 def test_exported_from_the_package():

@@ -10,7 +10,7 @@ from backprop.figures import (
     draw_feedforward_network,
     draw_neuron,
 )
-from figure_checks import assert_readable_at_column_width
+from figure_checks import assert_labels_apart, assert_readable_at_column_width
 
 
 def _patches(fig, gid):
@@ -123,3 +123,11 @@ def test_neuron(n):
 def test_part1_figures_are_readable_at_the_column_width(fig):
     # every label >= 10 pt in a figure the column does not shrink, and inside the figure
     assert_readable_at_column_width(fig, fig.axes[0].texts, inside=fig.axes[0].texts)
+
+
+@pytest.mark.parametrize("fig", [draw_dense_forward(), draw_dense_forward((2, 3, 4, 3, 2)), draw_dense_backward(),
+                                 draw_dense_backward((2, 3, 4, 3, 2)), draw_neuron(), draw_neuron(5)],
+                         ids=["fig-3-2", "fig-3-2-five", "fig-3-4", "fig-3-4-five", "fig-3-3", "fig-3-3-five"])
+def test_part3_diagrams_are_readable_inside_and_apart_at_the_column_width(fig):
+    assert_readable_at_column_width(fig, fig.axes[0].texts, inside=fig.axes[0].texts)
+    assert_labels_apart(fig, fig.axes[0].texts)

@@ -68,18 +68,7 @@ def test_the_column_width_fits_the_check():
     assert COLUMN_WIDTH <= MAX_WIDTH_IN and MIN_LABEL_PT >= 10.0
 
 
-# Diagrams laid out in data units for a 9-10.3 in canvas: at the column's width their 10-13 pt
-# labels overlap the shapes, so each needs a new layout, not a smaller canvas.  Strict: a
-# diagram that passes must lose its mark.
-NOT_YET_AT_COLUMN_WIDTH = {"draw_cnn_architecture", "draw_conv_network", "draw_lenet", "draw_dense_forward",
-                           "draw_dense_backward", "draw_neuron"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="needs a re-layout for the column width"))
-    if n in NOT_YET_AT_COLUMN_WIDTH else n
-    for n in sorted(SAMPLES)
-])
+@pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_builder_is_readable_at_the_column_width(name):
     fig = SAMPLES[name]()
     assert fig.get_figwidth() == pytest.approx(COLUMN_WIDTH), \

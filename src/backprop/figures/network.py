@@ -17,6 +17,7 @@ p.get_gid() == "node"]``.
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 from matplotlib.figure import Figure
@@ -199,8 +200,8 @@ def _dense_grid(layer_sizes: Sequence[int], name: str):
     names = _dense_layer_names(len(sizes))
     spacing = 0.8
     xs = [2.3 * i for i in range(len(sizes))]
-    height = max(sizes) * spacing + 1.0
-    fig, ax = _figure(2.2 * len(sizes) + 1.5, 0.8 * height + 1.6, (-1.2, xs[-1] + 1.6), (-height / 2 - 1.0, height / 2 + 1.0))
+    height = max(sizes) * spacing
+    fig, ax = _figure(COLUMN_WIDTH, None, (-1.0, xs[-1] + 1.5), (-height / 2 - 1.45, height / 2 + 0.85))
     positions = []
     for layer, (n, x) in enumerate(zip(sizes, xs)):
         color = COLORS["input"] if layer == 0 else COLORS["output"] if layer == len(sizes) - 1 else COLORS["hidden"]
@@ -234,8 +235,8 @@ def draw_dense_forward(layer_sizes: Sequence[int] = (4, 3, 3, 2)) -> Figure:
             title = f"output $\\hat y = a^{{{name}}}$"
         else:
             title = f"$a^{{{name}}} = \\sigma(z^{{{name}}})$"
-        ax.text(x, height / 2 + 0.05, f"layer ${name}$\n{title}", ha="center", va="bottom", fontsize=9)
-    ax.text((xs[0] + xs[-1]) / 2, -height / 2 - 0.85, r"forward: $z^l = W^l a^{l-1} + b^l$,  $a^l = \sigma(z^l)$",
+        ax.text(x, height / 2 + 0.05, f"layer ${name}$\n{title}", ha="center", va="bottom", fontsize=10)
+    ax.text((xs[0] + xs[-1]) / 2, -height / 2 - 1.2, r"forward: $z^l = W^l a^{l-1} + b^l$,  $a^l = \sigma(z^l)$",
             ha="center", va="center", fontsize=10)
     return fig
 
@@ -255,11 +256,12 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
         ys = ys[: n - 1] + [ys[n]]
     labels = [str(i + 1) for i in range(n - 1)] + ["n"] if n >= 2 else ["1"]
     height = max(len(ys) * spacing, 2.5) + 1.2
-    fig, ax = _figure(9.0, 0.7 * height + 1.2, (-1.3, 9.6), (-height / 2 - 0.6, height / 2 + 0.6))
-    xs_sum, xs_act, xs_out = 4.0, 6.3, 8.4
+    fig, ax = _figure(COLUMN_WIDTH, None, (-0.7, 9.0), (-height / 2 - 0.5, height / 2 + 0.55))
+    xs_sum, xs_act, xs_out = 3.9, 6.0, 8.3
     for lab, y in zip(labels, ys):
-        _node(ax, 0.0, y, f"$a_{{{lab}}}^{{l-1}}$", COLORS["input"], r=0.34, fontsize=9)
-        _arrow(ax, (0.0, y), (xs_sum, 0.0), lw=1.0, shrink=17)
+        _node(ax, 0.0, y, f"$a_{{{lab}}}^{{l-1}}$", COLORS["input"], r=0.42, fontsize=10)
+        d = math.hypot(xs_sum, y)  # from the input's rim to the sum's rim, so the head shows
+        _arrow(ax, (0.42 * xs_sum / d, y - 0.42 * y / d), (xs_sum - 0.45 * xs_sum / d, 0.45 * y / d), lw=1.0, shrink=1)
         t = 0.45
         ax.text(t * xs_sum, (1 - t) * y + 0.08, f"$w_{{{lab}j}}^l$", ha="center", va="bottom", fontsize=10,
                 bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none"))
@@ -268,8 +270,8 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     _node(ax, xs_sum, 0.0, r"$\Sigma$", COLORS["hidden"], r=0.45, fontsize=16)
     ax.text(xs_sum, -0.6, "$z_j^l$", ha="center", va="top", fontsize=11)
     by = height / 2 - 0.3
-    _node(ax, xs_sum, by, "$+1$", COLORS["bias"], gid="bias", r=0.22, fontsize=8)
-    _arrow(ax, (xs_sum, by), (xs_sum, 0.0), lw=1.0, shrink=12)
+    _node(ax, xs_sum, by, "$+1$", COLORS["bias"], gid="bias", r=0.3, fontsize=10)
+    _arrow(ax, (xs_sum, by - 0.3), (xs_sum, 0.45), lw=1.0, shrink=1)
     ax.text(xs_sum + 0.3, (by + 0.45) / 2 + 0.1, "$b_j^l$", ha="left", va="center", fontsize=11)
     box = FancyBboxPatch((xs_act - 0.45, -0.4), 0.9, 0.8, boxstyle="round,pad=0.05", facecolor=COLORS["hidden"],
                          edgecolor="black", zorder=3)
@@ -278,10 +280,10 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     ax.text(xs_act, 0.0, r"$\sigma$", ha="center", va="center", fontsize=16, zorder=4)
     _arrow(ax, (xs_sum + 0.45, 0.0), (xs_act - 0.5, 0.0), lw=1.2, shrink=2)
     _node(ax, xs_out, 0.0, "$a_j^l$", COLORS["output"], r=0.38, fontsize=11)
-    _arrow(ax, (xs_act + 0.5, 0.0), (xs_out, 0.0), lw=1.2, shrink=14)
-    ax.text(4.6, -height / 2 - 0.1, r"$z_j^l = \sum_{i=1}^{n} w_{ij}^l a_i^{l-1} + b_j^l, \quad a_j^l = \sigma(z_j^l)$",
+    _arrow(ax, (xs_act + 0.5, 0.0), (xs_out - 0.38, 0.0), lw=1.2, shrink=1)
+    ax.text(4.1, -height / 2 - 0.05, r"$z_j^l = \sum_{i=1}^{n} w_{ij}^l a_i^{l-1} + b_j^l, \quad a_j^l = \sigma(z_j^l)$",
             ha="center", va="center", fontsize=11)
-    ax.text(4.6, height / 2 + 0.25, "neuron $j$ of layer $l$", ha="center", va="center", fontsize=10)
+    ax.text(xs_out + 0.6, height / 2 + 0.1, "neuron $j$ of layer $l$", ha="right", va="center", fontsize=10)
     return fig
 
 
@@ -308,10 +310,10 @@ def draw_dense_backward(layer_sizes: Sequence[int] = (4, 3, 3, 2)) -> Figure:
             title = f"$\\partial L / \\partial a^{{{name}}}$"
         else:
             title = f"$\\delta^{{{name}}} = \\partial L / \\partial z^{{{name}}}$"
-        ax.text(x, height / 2 + 0.05, f"layer ${name}$\n{title}", ha="center", va="bottom", fontsize=9,
+        ax.text(x, height / 2 + 0.05, f"layer ${name}$\n{title}", ha="center", va="bottom", fontsize=10,
                 color=COLORS["error"] if layer else "black")
     ax.text(xs[last] + 0.45, 0.0, r"$\leftarrow L(\hat y, y)$", ha="left", va="center", fontsize=10, color=COLORS["error"])
-    ax.text((xs[0] + xs[-1]) / 2, -height / 2 - 0.85,
+    ax.text((xs[0] + xs[-1]) / 2, -height / 2 - 1.2,
             r"backward: $\delta^l = \sigma'(z^l) \odot (W^{l+1})^T \delta^{l+1}$,  $\partial L/\partial W^l = \delta^l (a^{l-1})^T$",
             ha="center", va="center", fontsize=10)
     return fig
