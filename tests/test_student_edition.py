@@ -131,6 +131,9 @@ def test_no_solution_code_or_directive_remains(edition):
                 continue
             kept = by_id[cell.get("id")]
             assert kept.outputs == [] and kept.execution_count is None, f"{path}: outputs of an exercise cell kept"
+            assert "hide-input" in cell.metadata.get("tags", []), f"{path}: the book does not fold {cell.get('id')}"
+            assert "hide-input" not in kept.metadata.get("tags", []), f"{path}: the edition hides the stub {cell.get('id')}"
+            assert "code_prompt_show" not in kept.metadata.get("mystnb", {}), f"{path}: 'Show solution' on a stub"
             outside, inside, in_block = set(), set(), False
             for line in cell.source.splitlines():
                 s = line.strip()
