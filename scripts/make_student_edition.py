@@ -12,6 +12,8 @@ For every notebook under ``book/`` the edition holds a copy in which
 * sphinx-exercise solution directives (```` ```{solution} ```` / ``:::{solution}`` and the
   gated ``{solution-start}`` ... ``{solution-end}`` pair) are removed from markdown cells
   (and from the ``.md`` pages of the book);
+* the book's fold of those cells (tag ``hide-input``, "Show solution") is dropped, so the
+  student sees the stub;
 * the outputs of every changed cell, and of every cell that calls ``check(...)``, are
   cleared;
 * MyST-only markup becomes plain Markdown (``scripts/myst_markdown.py``), so that plain
@@ -164,6 +166,24 @@ def _calls_check(source: str) -> bool:
     return bool(_CHECK_CALL.search(source))
 
 
+SOLUTION_TAG = "hide-input"  # the book folds a coding exercise's solution behind "Show solution"
+SOLUTION_PROMPTS = ("code_prompt_show", "code_prompt_hide")
+
+
+def _unfold_solution_cell(cell: nbformat.NotebookNode) -> None:
+    """The student edits the stub: drop the book's fold (tag and prompts) from its cell."""
+    meta = cell.metadata
+    if SOLUTION_TAG in meta.get("tags", []):
+        meta["tags"] = [tag for tag in meta["tags"] if tag != SOLUTION_TAG]
+        if not meta["tags"]:
+            del meta["tags"]
+    mystnb = meta.get("mystnb", {})
+    for key in SOLUTION_PROMPTS:
+        mystnb.pop(key, None)
+    if "mystnb" in meta and not mystnb:
+        del meta["mystnb"]
+
+
 def make_student_notebook(nb: nbformat.NotebookNode, labels: myst_markdown.Labels | None = None,
                           docname: str = "") -> tuple[nbformat.NotebookNode, Stats]:
     """Return the student version of ``nb`` (a new object) and what was taken out.
@@ -183,6 +203,7 @@ def make_student_notebook(nb: nbformat.NotebookNode, labels: myst_markdown.Label
                 stats.solution_blocks += len(names)
                 stats.stubs.extend(names)
                 changed = True
+                _unfold_solution_cell(cell)
             if changed or _calls_check(cell.source):
                 if cell.outputs or cell.execution_count is not None:
                     stats.cleared_cells += 1

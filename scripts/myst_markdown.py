@@ -64,11 +64,22 @@ class Labels:
 
 
 def _markdown_of(path: Path) -> list[str]:
-    """The markdown texts of a page (.md) or of a notebook's markdown cells, in order."""
+    """The markdown texts of a page (.md) or of a notebook's markdown cells, in order.
+
+    A code cell whose output is a numbered figure (myst-nb metadata ``mystnb.figure.name``)
+    counts as a ``{figure}`` directive with that name, in its place among the cells.
+    """
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
-        return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                for c in nb["cells"] if c["cell_type"] == "markdown"]
+        texts = []
+        for c in nb["cells"]:
+            if c["cell_type"] == "markdown":
+                texts.append("".join(c["source"]) if isinstance(c["source"], list) else c["source"])
+            elif c["cell_type"] == "code":
+                name = c.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name")
+                if name:
+                    texts.append(f"```{{figure}} code-cell\n:name: {name}\n```\n")
+        return texts
     return [path.read_text(encoding="utf-8")]
 
 

@@ -131,6 +131,9 @@ def test_no_solution_code_or_directive_remains(edition):
                 continue
             kept = by_id[cell.get("id")]
             assert kept.outputs == [] and kept.execution_count is None, f"{path}: outputs of an exercise cell kept"
+            assert "hide-input" in cell.metadata.get("tags", []), f"{path}: the book does not fold {cell.get('id')}"
+            assert "hide-input" not in kept.metadata.get("tags", []), f"{path}: the edition hides the stub {cell.get('id')}"
+            assert "code_prompt_show" not in kept.metadata.get("mystnb", {}), f"{path}: 'Show solution' on a stub"
             outside, inside, in_block = set(), set(), False
             for line in cell.source.splitlines():
                 s = line.strip()
@@ -616,10 +619,11 @@ def test_the_numbers_and_titles_are_those_of_the_html_book():
             "“", '"').replace("”", '"').replace("‘", "'").replace("$", "").strip()  # the HTML shows a title's math as text
 
     checked = {"eq": 0, "ref": 0, "exercise": 0, "doc": 0}
-    # {ref}`text <label>` shows its own text, which the conversion keeps as it is
-    sources = [p.read_text(encoding="utf-8") for p in BOOK.rglob("*.md")] + [
-        c.source for p in _notebooks(BOOK) for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown"]
-    explicit = {(m.group(2), norm(m.group(1))) for s in sources for m in re.finditer(r"\{ref\}`([^`<]+?)\s*<([^>`]+)>`", s)}
+    sources = [p.read_text(encoding="utf-8") for p in BOOK.rglob("*.md") if "_build" not in p.parts]
+    sources += ["".join(c.source) for p in _notebooks(BOOK) for c in nbformat.read(p, as_version=4).cells
+                if c.cell_type == "markdown"]
+    explicit = {(label, norm(title)) for s in sources  # {ref}`title <label>`: Sphinx shows the title
+                for title, label in re.findall(r"\{ref\}`([^`<]+?)\s*<([\w.:-]+)>`", s)}
     for page in sorted(build.html.glob("book/**/*.html")):
         text = page.read_text(encoding="utf-8")
         for label, number in re.findall(r'id="equation-([\w.:-]+)">\s*<span class="eqno">\(([\d.]+)\)', text):
@@ -635,7 +639,7 @@ def test_the_numbers_and_titles_are_those_of_the_html_book():
                                         r'<span class="caption-number">Exercise ([\d.]+) ', text):
             assert labels.exercises.get(label) == number, (page.name, label, number)
             checked["exercise"] += 1
-        for href, shown in re.findall(r'href="([^"#]+)\.html"><span class="doc std std-doc">(.*?)</span>', text):
+        for href, shown in re.findall(r'href="([^"#]+)\.html"><span class="doc(?: std std-doc)?">(.*?)</span>', text):
             doc = (page.parent.relative_to(build.html) / href).as_posix()
             doc = "/".join(p for p in doc.split("/") if p != ".")
             while "/../" in f"/{doc}":
