@@ -677,7 +677,7 @@ def test_the_student_extra_installs_what_the_chapters_import_and_no_tooling():
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code":
                 imported |= set(re.findall(r"^\s*(?:import|from) ([A-Za-z_]\w*)", cell.source, re.M))
-    imported -= set(sys.stdlib_module_names) | {"backprop"}
+    imported -= set(sys.stdlib_module_names) | {"backprop", "piplite"}  # piplite: Pyodide's, in the setup cell
     assert {"numpy", "matplotlib", "scipy"} <= imported  # the scan itself works
     module_to_distribution = {"sklearn": "scikit-learn"}
     missing = {m for m in imported if module_to_distribution.get(m, m).lower() not in distributions}

@@ -152,6 +152,7 @@ BOOK_REFS = {
     'exercises-at-a-glance': ('section', '', 'Exercises at a glance', 'book/appendix/exercises'),
     'errata': ('section', '', 'Errata in the sources', 'book/appendix/errata'),
     'appendix-equations': ('section', '', 'Where each equation lives', 'book/appendix/equations'),
+    'appendix-speed': ('section', '', 'Appendix: why the vectorized layers are fast', 'book/appendix/speed'),
     'classroom': ('section', '', 'Teaching with this book', 'book/classroom'),
     'classroom-student-edition': ('section', '', 'The student edition', 'book/classroom'),
     'classroom-student-install': ('section', '', 'A light student install', 'book/classroom'),
