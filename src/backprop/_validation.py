@@ -17,7 +17,106 @@ __all__ = [
     "check_positive_int",
     "check_choice",
     "check_labels",
+    "check_seed",
+    "check_cache",
+    "check_finite_result",
+    "check_memory",
+    "MEMORY_BUDGET_BYTES",
 ]
+
+#: The largest single allocation (in bytes) that any function of the package makes before it
+#: refuses with a ``MemoryError`` saying what was asked and how much it would need.  One place
+#: for the whole package; change it at run time with
+#: ``backprop._validation.MEMORY_BUDGET_BYTES = 4 * 2**30`` (or :func:`set_memory_budget`).
+MEMORY_BUDGET_BYTES: int = 2**30  # 1 GiB
+
+
+def set_memory_budget(n_bytes: int) -> int:
+    """Set :data:`MEMORY_BUDGET_BYTES` (an integer >= 1) and return the previous value."""
+    global MEMORY_BUDGET_BYTES
+    n_bytes = check_positive_int("n_bytes", n_bytes)
+    previous, MEMORY_BUDGET_BYTES = MEMORY_BUDGET_BYTES, n_bytes
+    return previous
+
+
+def _format_bytes(n: float) -> str:
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{int(n)} bytes"
+
+
+def check_memory(what: str, n_bytes: float) -> None:
+    """Raise ``MemoryError`` when ``n_bytes`` (an estimate, before allocating) exceeds the budget.
+
+    ``what`` says what was asked, e.g. "the im2col matrix (C*KH*KW, N*H'*W') = (75, 1200000)
+    of float64 for conv2d_forward(x of shape ...)".  The message names the budget and how to
+    raise it.
+    """
+    budget = MEMORY_BUDGET_BYTES
+    if n_bytes > budget:
+        raise MemoryError(
+            f"{what} needs {_format_bytes(n_bytes)}, more than the memory budget of {_format_bytes(budget)} "
+            f"(backprop._validation.MEMORY_BUDGET_BYTES); use smaller inputs (a smaller batch), or raise the "
+            f"budget if your machine has the memory: backprop._validation.MEMORY_BUDGET_BYTES = {int(n_bytes) + 1}"
+        )
+
+
+def check_finite_result(operation: str, value: object) -> object:
+    """Raise ``FloatingPointError`` naming ``operation`` if the computed ``value`` has NaN or inf.
+
+    For results computed from finite inputs: an overflow inside the computation must not
+    come back as a silent inf or NaN.
+    """
+    arr = np.asarray(value)
+    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+        bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
+        raise FloatingPointError(
+            f"{operation} overflowed: {bad} of its {arr.size} result value(s) are NaN or infinite although every "
+            "input is finite; the inputs are too large for this dtype (rescale them, or use float64)"
+        )
+    return value
+
+
+def check_seed(name: str, seed: object) -> int | None:
+    """Return ``seed`` (None or an integer >= 0, for ``np.random.default_rng``) or raise naming ``name``."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= 0 (or None); got {seed!r} ({type(seed).__name__})")
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0 (or None); got {seed}")
+    return int(seed)
+
+
+def check_cache(cache: object, expected: type, backward: str, name: str = "cache") -> tuple:
+    """Return ``cache`` if it is the ``expected`` named cache type, else raise ``TypeError``.
+
+    Every forward function returns ``(out, cache)`` with a small named cache type (its
+    ``made_by`` attribute names that forward function); its backward function accepts only
+    that type, so that passing the layer's output, another layer's cache, ``()`` or ``None``
+    fails here instead of returning gradients of the wrong shape.
+    """
+    if isinstance(cache, expected):
+        return cache
+    forward = getattr(expected, "made_by", "the forward function")
+    made_by = getattr(type(cache), "made_by", None)
+    if made_by is not None:
+        got = f"a {type(cache).__name__}, the cache of {made_by}, another layer"
+    elif cache is None:
+        got = "None"
+    elif isinstance(cache, np.ndarray):
+        got = f"{_describe(cache)} (an array, e.g. the layer's output or input, is not its cache)"
+    elif isinstance(cache, (tuple, list, dict)) and len(cache) == 0:
+        got = f"an empty {type(cache).__name__}"
+    elif isinstance(cache, (tuple, list)):
+        got = f"a plain {type(cache).__name__} of length {len(cache)}"
+    else:
+        got = f"a {type(cache).__name__}"
+    raise TypeError(
+        f"{name} must be the {expected.__name__} returned by {forward} "
+        f"(out, cache = {forward}(...); then {backward}(dout, cache)); got {got}"
+    )
 
 
 def _describe(a: object) -> str:
@@ -49,6 +148,7 @@ def as_float_array(
             raise TypeError(f"{name} must be a rectangular array of floats; got a ragged {type(value).__name__}") from exc
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         value = np.asarray(value, dtype=float)
+    value = _plain_ndarray(name, value)
     if not isinstance(value, np.ndarray):
         raise TypeError(f"{name} must be a numpy array of floats; got {_describe(value)}")
     if value.dtype.kind != "f":
@@ -69,6 +169,26 @@ def as_float_array(
     if finite and not np.all(np.isfinite(value)):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); check the previous step for an overflow")
+    return value
+
+
+def _plain_ndarray(name: str, value: object) -> object:
+    """np.matrix (whose * and ** are matrix products, and which never has fewer than 2 axes) is
+    refused; masked arrays are refused (their masked entries would be computed with); other
+    ndarray subclasses are viewed as plain ndarrays, so every operator means what it means
+    for an ndarray.
+    """
+    if isinstance(value, np.matrix):
+        raise TypeError(
+            f"{name} is an np.matrix (scipy.sparse hands those out), whose * means a matrix product and "
+            f"which is always 2-D: pass np.asarray({name}) (or {name}.toarray() for a sparse matrix)"
+        )
+    if isinstance(value, np.ma.MaskedArray):
+        raise TypeError(f"{name} is a masked array: fill or drop the masked entries and pass a plain ndarray (np.ma.filled)")
+    if isinstance(value, np.ndarray) and type(value) is not np.ndarray:
+        return value.view(np.ndarray)
+    if not isinstance(value, np.ndarray) and hasattr(value, "toarray") and hasattr(value, "nnz"):
+        raise TypeError(f"{name} is a scipy.sparse {type(value).__name__}: pass {name}.toarray(), a dense ndarray")
     return value
 
 

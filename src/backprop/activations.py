@@ -12,10 +12,10 @@ transpose to a vector without forming it.
 from __future__ import annotations
 
 import numbers
-
 import numpy as np
 
-from backprop._validation import as_float_array, check_same_shape
+from backprop._caches import SigmoidCache, ReluCache, TanhCache, LeakyReluCache, SoftmaxCache
+from backprop._validation import as_float_array, check_cache, check_same_shape
 
 __all__ = [
     "sigmoid",
@@ -38,7 +38,17 @@ __all__ = [
     "softmax_jacobian",
     "softmax_forward",
     "softmax_backward",
+    "SigmoidCache",
+    "ReluCache",
+    "TanhCache",
+    "LeakyReluCache",
+    "SoftmaxCache",
 ]
+
+
+
+
+
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -60,20 +70,21 @@ def sigmoid_prime(z: np.ndarray) -> np.ndarray:
     return s * (1.0 - s)
 
 
-def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """O = f(Net) elementwise; the cache is the output O itself."""
+def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
+    """O = f(Net) elementwise; the cache (a :class:`SigmoidCache`) holds the output O."""
     out = sigmoid(z)
-    return out, out
+    return out, SigmoidCache(out)
 
 
-def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     """dNet = dO * O (1 - O): the "Delta E .* f'(Net)" factor of book Eq. (A.6).
 
     dout and the cached output O have the same (any) shape; so does the result.
     """
+    (out,) = check_cache(cache, SigmoidCache, "sigmoid_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
-    check_same_shape("dout", dout, "the layer's output", cache)
-    return dout * cache * (1.0 - cache)
+    check_same_shape("dout", dout, "the layer's output", out)
+    return dout * out * (1.0 - out)
 
 
 # --------------------------------------------------------------------------- ReLU
@@ -95,22 +106,23 @@ def relu_prime(z: np.ndarray) -> np.ndarray:
     return (z > 0).astype(z.dtype)
 
 
-def relu_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a = max(0, z) elementwise; the cache is the pre-activation z itself."""
+def relu_forward(z: np.ndarray) -> tuple[np.ndarray, ReluCache]:
+    """a = max(0, z) elementwise; the cache (a :class:`ReluCache`) holds the pre-activation z."""
     z = as_float_array("z", z, allow_empty=True)
-    return np.maximum(z, 0.0), z
+    return np.maximum(z, 0.0), ReluCache(z)
 
 
-def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     """dz = da * (z > 0) (book Eq. eq-part2-relu-prime; seed 003 section 4, ``(f(x) > 0)``).
 
     dout and the cached pre-activation z have the same (any) shape, e.g. (N, D) after a
     dense layer or (N, F, H, W) after a convolution; so does the result.  At z == 0 the
     gradient is 0 (the convention ReLU'(0) = 0, see :func:`relu_prime`).
     """
+    (z,) = check_cache(cache, ReluCache, "relu_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
-    check_same_shape("dout", dout, "the cached pre-activation z", cache)
-    return dout * (cache > 0)
+    check_same_shape("dout", dout, "the cached pre-activation z", z)
+    return dout * (z > 0)
 
 
 # --------------------------------------------------------------------------- tanh
@@ -126,21 +138,22 @@ def tanh_prime(z: np.ndarray) -> np.ndarray:
     return 1.0 - t * t
 
 
-def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a = tanh(z) elementwise; the cache is the output a itself."""
+def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, TanhCache]:
+    """a = tanh(z) elementwise; the cache (a :class:`TanhCache`) holds the output a."""
     out = tanh(z)
-    return out, out
+    return out, TanhCache(out)
 
 
-def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4),
     written with the cached output a.
 
     dout and a have the same (any) shape, e.g. (N, D) or (N, F, H, W); so does the result.
     """
+    (out,) = check_cache(cache, TanhCache, "tanh_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
-    check_same_shape("dout", dout, "the layer's output", cache)
-    return dout * (1.0 - cache * cache)
+    check_same_shape("dout", dout, "the layer's output", out)
+    return dout * (1.0 - out * out)
 
 
 # --------------------------------------------------------------------------- leaky ReLU
@@ -172,20 +185,20 @@ def leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     return np.where(z > 0, 1.0, alpha)
 
 
-def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, tuple]:
-    """a = leaky_relu(z, alpha); the cache holds z and alpha."""
+def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, LeakyReluCache]:
+    """a = leaky_relu(z, alpha); the cache (a :class:`LeakyReluCache`) holds z and alpha."""
     out = leaky_relu(z, alpha)
-    return out, (np.asarray(z, dtype=float), float(alpha))
+    return out, LeakyReluCache(as_float_array("z", z, allow_empty=True), float(alpha))
 
 
-def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
+def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime; seed 002 Table 1, with
     alpha at z = 0 where the source takes 1).
 
     dout and the cached z have the same (any) shape, e.g. (N, D) or (N, F, H, W); so does
     the result.
     """
-    z, alpha = cache
+    z, alpha = check_cache(cache, LeakyReluCache, "leaky_relu_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the cached pre-activation z", z)
     return dout * np.where(z > 0, 1.0, alpha)
@@ -225,13 +238,13 @@ def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]
 
 
-def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """s = softmax(z) over the last axis; the cache is the output s itself."""
+def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, SoftmaxCache]:
+    """s = softmax(z) over the last axis; the cache (a :class:`SoftmaxCache`) holds the output s."""
     s = softmax(z)
-    return s, s
+    return s, SoftmaxCache(s)
 
 
-def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+def softmax_backward(dout: np.ndarray, cache: SoftmaxCache) -> np.ndarray:
     """dz = s * (ds - sum_k ds_k s_k), row by row (book Eq. eq-part2-softmax-backward).
 
     Not in the sources (seed 002 Table 1 gives only the Jacobian's diagonal, an erratum).
@@ -239,6 +252,7 @@ def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
     per row instead of forming the K x K matrix.  dout (..., K), e.g. (N, K), and the
     cached output s have the same shape; so does dz.
     """
+    (s,) = check_cache(cache, SoftmaxCache, "softmax_backward")
     dout = as_float_array("dout", dout)
-    check_same_shape("dout", dout, "the softmax output", cache)
-    return cache * (dout - np.sum(dout * cache, axis=-1, keepdims=True))
+    check_same_shape("dout", dout, "the softmax output", s)
+    return s * (dout - np.sum(dout * s, axis=-1, keepdims=True))

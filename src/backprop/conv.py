@@ -31,11 +31,11 @@ tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 from __future__ import annotations
 
 import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._caches import ConvCache
+from backprop._validation import as_float_array, check_cache, check_positive_int
 
 __all__ = [
     "conv_output_size",
@@ -44,6 +44,7 @@ __all__ = [
     "conv2d_forward_naive",
     "conv2d_backward_naive",
 ]
+
 
 
 def _check_padding(padding: object) -> int:
@@ -151,7 +152,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     prod = np.dot(_rows(cols, f), w_cols).reshape(n, ho, wo, f)  # (N, H', W', F): one BLAS product
     out = np.empty((n, f, ho, wo), dtype=prod.dtype)
     np.add(prod.transpose(0, 3, 1, 2), b[None, :, None, None], out=out)  # one bias per filter, added once
-    cache = (x.shape, xp, w, stride, padding)
+    cache = ConvCache(x.shape, xp, w, stride, padding)
     return out, cache
 
 
@@ -165,7 +166,7 @@ def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
     return dout
 
 
-def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Backward pass of :func:`conv2d_forward` (book Eqs. eq-part3-dx, eq-part3-dw, eq-part3-db;
     seed 000 Eqs. A.27-A.29, A.32-A.33; seed 002 Eqs. 3.67-3.74; seed 003 section 5).
 
@@ -181,7 +182,7 @@ def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) 
     With ``input_grad=False`` (a first layer, whose input is the data) dx is not computed
     and ``None`` is returned in its place: it is the most expensive of the three.
     """
-    x_shape, xp, w, stride, padding = cache
+    x_shape, xp, w, stride, padding = check_cache(cache, ConvCache, "conv2d_backward")
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     c, kh, kw = w.shape[1:]
@@ -217,17 +218,17 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
                 for j in range(wo):
                     window = xp[i_n, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
                     out[i_n, i_f, i, j] = np.sum(window * w[i_f]) + b[i_f]
-    return out, (x.shape, xp, w, stride, padding)
+    return out, ConvCache(x.shape, xp, w, stride, padding)
 
 
-def conv2d_backward_naive(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def conv2d_backward_naive(dout: np.ndarray, cache: ConvCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Loop-based reference for :func:`conv2d_backward` (same equations, same shapes).
 
     Each output entry out[n, f, i, j] received xp[n, :, window] * w[f] + b[f]; so it sends
     dout[n, f, i, j] * w[f] back to its window of dxp, dout[n, f, i, j] * window to dw[f]
     and dout[n, f, i, j] to db[f].
     """
-    x_shape, xp, w, stride, padding = cache
+    x_shape, xp, w, stride, padding = check_cache(cache, ConvCache, "conv2d_backward_naive")
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     kh, kw = w.shape[2:]

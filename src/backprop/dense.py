@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array
+from backprop._caches import DenseCache
+from backprop._validation import as_float_array, check_cache
 
-__all__ = ["dense_forward", "dense_backward"]
+__all__ = ["dense_forward", "dense_backward", "DenseCache"]
 
 
-def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
+
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, DenseCache]:
     """Net = x W^T + b (book Eq. eq-part1-net-row: seed 000's A.3, one row per sample).
 
     x (N, D_in), W (D_out, D_in), b (D_out,) -> out (N, D_out).
-    Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`dense_backward`.
+    Returns ``(out, cache)``; pass ``cache`` (a :class:`DenseCache`) unchanged to :func:`dense_backward`.
     """
     x = as_float_array("x", x, ndim=2)
     W = as_float_array("W", W, ndim=2)
@@ -35,10 +37,10 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
         )
     b = as_float_array("b", b, shape=(n_out,))
     out = x @ W.T + b
-    return out, (x, W)
+    return out, DenseCache(x, W)
 
 
-def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def dense_backward(dout: np.ndarray, cache: DenseCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`dense_forward`.
 
     Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` (eq-part1-backprop-rows,
@@ -51,7 +53,7 @@ def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarr
     The sums run over the batch: if the loss is a mean over N, ``dout`` already
     carries the 1/N.
     """
-    x, W = cache
+    x, W = check_cache(cache, DenseCache, "dense_backward")
     dout = as_float_array("dout", dout, ndim=2)
     expected = (x.shape[0], W.shape[0])
     if dout.shape != expected:

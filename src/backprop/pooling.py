@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._caches import AvgPoolCache, MaxPoolCache
+from backprop._validation import as_float_array, check_cache, check_positive_int
 
 __all__ = [
     "pool_output_size",
@@ -45,6 +46,8 @@ __all__ = [
     "max_pool2d_forward_naive",
     "max_pool2d_backward_naive",
 ]
+
+
 
 
 def pool_output_size(size_in: int, size: int, stride: int) -> int:
@@ -117,7 +120,7 @@ def _block_sum(blocks: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- average
 
 
-def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, tuple]:
+def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, AvgPoolCache]:
     """out[n, c, i, j] = (1 / size^2) * sum of the window of x at (i*stride, j*stride).
 
     x (N, C, H, W) -> out (N, C, H', W'), same dtype as x.  Seed 000 calls this 2x2
@@ -130,7 +133,7 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
         out /= size * size
     else:
         out = _windows(x, size, stride, Ho, Wo).mean(axis=(4, 5))
-    return out.astype(x.dtype, copy=False), (x.shape, x.dtype, size, stride)
+    return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
 def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
@@ -143,7 +146,7 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     dout (N, C, H', W') -> dx (N, C, H, W), dtype of x.
     """
-    x_shape, dtype, size, stride = cache
+    x_shape, dtype, size, stride = check_cache(cache, AvgPoolCache, "avg_pool2d_backward")
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (*x_shape[:2], Ho, Wo))
     share = (dout / (size * size)).astype(dtype, copy=False)
@@ -170,12 +173,12 @@ def avg_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
                 for j in range(Wo):
                     window = x[n, c, i * stride : i * stride + size, j * stride : j * stride + size]
                     out[n, c, i, j] = window.sum() / (size * size)
-    return out, (x.shape, x.dtype, size, stride)
+    return out, AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
 def avg_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """Loop-based reference for :func:`avg_pool2d_backward`: dout (N, C, H', W') -> dx (N, C, H, W)."""
-    x_shape, dtype, size, stride = cache
+    x_shape, dtype, size, stride = check_cache(cache, AvgPoolCache, "avg_pool2d_backward_naive")
     N, C = x_shape[:2]
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo))
@@ -208,7 +211,7 @@ def max_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
         flat = _windows(x, size, stride, Ho, Wo).reshape(N, C, Ho, Wo, size * size)
     winner = flat.argmax(axis=-1)  # argmax returns the first maximum: the documented tie rule
     out = np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
-    return out, (x.shape, x.dtype, size, stride, winner)
+    return out, MaxPoolCache(x.shape, x.dtype, size, stride, winner)
 
 
 def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
@@ -221,7 +224,7 @@ def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     dout (N, C, H', W') -> dx (N, C, H, W), dtype of x.
     """
-    x_shape, dtype, size, stride, winner = cache
+    x_shape, dtype, size, stride, winner = check_cache(cache, MaxPoolCache, "max_pool2d_backward")
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo)).astype(dtype, copy=False)
@@ -256,12 +259,12 @@ def max_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
                             best = k
                     winner[n, c, i, j] = best
                     out[n, c, i, j] = window.ravel()[best]
-    return out, (x.shape, x.dtype, size, stride, winner)
+    return out, MaxPoolCache(x.shape, x.dtype, size, stride, winner)
 
 
 def max_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """Loop-based reference for :func:`max_pool2d_backward`: dout (N, C, H', W') -> dx (N, C, H, W)."""
-    x_shape, dtype, size, stride, winner = cache
+    x_shape, dtype, size, stride, winner = check_cache(cache, MaxPoolCache, "max_pool2d_backward_naive")
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo))

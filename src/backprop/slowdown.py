@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from backprop._validation import check_choice, check_positive_int
-from backprop.activations import sigmoid, sigmoid_backward
+from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.cross_entropy import sigmoid_bce, sigmoid_bce_backward
 from backprop.losses import half_squared_error, half_squared_error_grad
 
@@ -77,10 +77,10 @@ def train_sigmoid_neuron(
     rec = {key: np.empty(epochs + 1) for key in ("loss", "output", "w", "b", "dz")}
     for epoch in range(epochs + 1):
         z = np.array([[w * x + b]])
-        a = sigmoid(z)
+        a, act_cache = sigmoid_forward(z)
         if loss == "squared":
             value = half_squared_error(a, target)
-            dz = sigmoid_backward(half_squared_error_grad(a, target), a)
+            dz = sigmoid_backward(half_squared_error_grad(a, target), act_cache)
         else:
             value = sigmoid_bce(z, target)
             dz = sigmoid_bce_backward(z, target)
