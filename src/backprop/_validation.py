@@ -237,7 +237,11 @@ def check_labels(
     ``samples_of`` names the array whose N they must match (in the message).
     """
     if isinstance(labels, (list, tuple)):
-        labels = np.asarray(labels)
+        try:
+            labels = np.asarray(labels)
+        except ValueError as exc:  # ragged lists
+            raise TypeError(f"{name} must be a 1-D array of integer class labels; got a ragged {type(labels).__name__}") from exc
+    labels = _plain_ndarray(name, labels)
     if not isinstance(labels, np.ndarray):
         raise TypeError(f"{name} must be a numpy array of integer class labels; got a {type(labels).__name__}")
     if labels.dtype.kind not in "iu":
