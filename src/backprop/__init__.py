@@ -5,6 +5,7 @@ Each module holds one concept; each backward function names the book equation it
 Shapes use the letters defined on the book's notation page (N, D, C, H, W, F, KH, KW).
 """
 
+from backprop._validation import MEMORY_BUDGET_BYTES, set_memory_budget
 from backprop.activations import sigmoid, sigmoid_backward, sigmoid_forward, sigmoid_prime
 from backprop.dense import dense_backward, dense_forward
 from backprop.gradcheck import assert_gradients_close, numerical_gradient, numerical_jacobian, relative_error

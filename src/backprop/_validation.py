@@ -21,7 +21,12 @@ __all__ = [
     "check_cache",
     "check_finite_result",
     "check_memory",
+    "check_array_memory",
+    "check_artists",
+    "array_bytes",
+    "set_memory_budget",
     "MEMORY_BUDGET_BYTES",
+    "ARTIST_BYTES",
 ]
 
 #: The largest single allocation (in bytes) that any function of the package makes before it
@@ -57,9 +62,36 @@ def check_memory(what: str, n_bytes: float) -> None:
     if n_bytes > budget:
         raise MemoryError(
             f"{what} needs {_format_bytes(n_bytes)}, more than the memory budget of {_format_bytes(budget)} "
-            f"(backprop._validation.MEMORY_BUDGET_BYTES); use smaller inputs (a smaller batch), or raise the "
+            f"(backprop._validation.MEMORY_BUDGET_BYTES); ask for less (smaller inputs, a smaller batch, fewer points or nodes), or raise the "
             f"budget if your machine has the memory: backprop._validation.MEMORY_BUDGET_BYTES = {int(n_bytes) + 1}"
         )
+
+
+#: Estimated memory of one drawn matplotlib artist (a circle, line, arrow or text with its
+#: transforms and renderer state).  Figure builders and explorers multiply it by the number
+#: of shapes they would draw and check the product against :data:`MEMORY_BUDGET_BYTES`, so
+#: that a diagram of a million nodes is refused instead of freezing the kernel.
+ARTIST_BYTES: int = 16 * 2**10
+
+
+def array_bytes(shape: tuple, dtype: object = np.float64, copies: int = 1) -> int:
+    """Bytes of ``copies`` arrays of ``shape`` and ``dtype``, in exact integer arithmetic (no overflow)."""
+    n = 1
+    for d in shape:
+        n *= max(int(d), 0)
+    return n * np.dtype(dtype).itemsize * int(copies)
+
+
+def check_array_memory(what: str, shape: tuple, dtype: object = np.float64, copies: int = 1) -> None:
+    """:func:`check_memory` for ``copies`` arrays of ``shape``; ``what`` names them and who asks."""
+    shape = tuple(int(d) for d in shape)
+    label = f"{what}, shape {shape} of {np.dtype(dtype).name}" + (f" ({copies} arrays of it)" if copies != 1 else "")
+    check_memory(label, array_bytes(shape, dtype, copies))
+
+
+def check_artists(what: str, n_artists: int) -> None:
+    """Refuse a figure of ``n_artists`` shapes whose estimated memory (:data:`ARTIST_BYTES` each) exceeds the budget."""
+    check_memory(f"{what} ({int(n_artists)} shapes to draw, about {ARTIST_BYTES // 1024} KiB each)", int(n_artists) * ARTIST_BYTES)
 
 
 def check_finite_result(operation: str, value: object) -> object:
@@ -83,9 +115,9 @@ def check_seed(name: str, seed: object) -> int | None:
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= 0 (or None); got {seed!r} ({type(seed).__name__})")
+        raise TypeError(f"{name} must be an integer >= 0; got {seed!r} ({type(seed).__name__}); None draws a fresh seed")
     if seed < 0:
-        raise ValueError(f"{name} must be an integer >= 0 (or None); got {seed}")
+        raise ValueError(f"{name} must be an integer >= 0; got {seed}")
     return int(seed)
 
 

@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from backprop._caches import SigmoidCache, ReluCache, TanhCache, LeakyReluCache, SoftmaxCache
-from backprop._validation import as_float_array, check_cache, check_same_shape
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_same_shape
 
 __all__ = [
     "sigmoid",
@@ -231,9 +231,11 @@ def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     z (K,) -> J (K, K); a batch z (N, K) -> (N, K, K), one Jacobian per row.
     J = diag(s) - s s^T is symmetric; seed 002 Table 1 gives only its diagonal.
     """
+    z = _logits("z", z)
+    if z.ndim > 2:
+        raise ValueError(f"z must be (K,) or (N, K); got shape {z.shape}")
+    check_array_memory(f"softmax_jacobian(z of shape {z.shape}): the Jacobians (..., K, K) and two temporaries", (*z.shape, z.shape[-1]), z.dtype, copies=3)
     s = softmax(z)
-    if s.ndim > 2:
-        raise ValueError(f"z must be (K,) or (N, K); got shape {s.shape}")
     eye = np.eye(s.shape[-1])
     return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]
 

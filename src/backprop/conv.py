@@ -35,7 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
-from backprop._validation import as_float_array, check_cache, check_positive_int
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int
 
 __all__ = [
     "conv_output_size",
@@ -141,9 +141,16 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     """
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     dtype = np.result_type(x, w, b)
-    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     n, f = x.shape[0], w.shape[0]
     kh, kw = w.shape[2:]
+    ho_, wo_ = (x.shape[2] + 2 * padding - kh) // stride + 1, (x.shape[3] + 2 * padding - kw) // stride + 1
+    check_array_memory(  # the im2col matrix dominates; the padded copy and the output come on top
+        f"conv2d_forward(x of shape {x.shape}, w of shape {w.shape}, stride={stride}, padding={padding}): "
+        "the im2col matrix (C*KH*KW, N*H'*W') and the output",
+        (x.shape[1] * kh * kw + 2 * f, n * ho_ * wo_), dtype,
+    )
+    check_array_memory(f"conv2d_forward: x zero-padded by {padding}", (n, x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding), dtype)
+    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xp = _pad(x, padding)
     ho = (xp.shape[2] - kh) // stride + 1
     wo = (xp.shape[3] - kw) // stride + 1
@@ -186,6 +193,10 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     c, kh, kw = w.shape[1:]
+    check_array_memory(
+        f"conv2d_backward(dout of shape {dout.shape}): the im2col matrix and its gradient (C*KH*KW, N*H'*W')",
+        (c * kh * kw, n * ho * wo), np.result_type(dout, w), copies=2 if input_grad else 1,
+    )
     db = dout.sum(axis=(0, 2, 3))
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W'), recomputed: the cache stays small
     dout_f = dout.transpose(1, 0, 2, 3).reshape(f, n * ho * wo)  # (F, N*H'*W')
@@ -208,6 +219,7 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     n, c, h, wd = x.shape
     f, _, kh, kw = w.shape
+    check_array_memory(f"conv2d_forward_naive: x zero-padded by {padding}", (n, c, h + 2 * padding, wd + 2 * padding), x.dtype)
     xp = _pad(x, padding)
     ho = (h + 2 * padding - kh) // stride + 1
     wo = (wd + 2 * padding - kw) // stride + 1

@@ -27,7 +27,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_labels, check_positive_int, check_same_shape
+from backprop._validation import (
+    array_bytes,
+    as_float_array,
+    check_choice,
+    check_labels,
+    check_memory,
+    check_positive_int,
+    check_same_shape,
+    check_seed,
+)
 from backprop.activations import relu_backward, relu_forward
 from backprop.dense import dense_backward, dense_forward
 
@@ -219,7 +228,11 @@ class SoftmaxClassifier:
         sizes = [check_positive_int("layer_sizes entry", s) for s in layer_sizes]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes needs at least (D, K); got {tuple(layer_sizes)}")
-        rng = np.random.default_rng(seed)
+        check_memory(
+            f"SoftmaxClassifier(layer_sizes={tuple(sizes)}): the weights and biases",
+            sum(array_bytes((a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])),
+        )
+        rng = np.random.default_rng(check_seed("seed", seed))
         self.layer_sizes = tuple(sizes)
         self.params: dict[str, np.ndarray] = {}
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):

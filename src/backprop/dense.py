@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import DenseCache
-from backprop._validation import as_float_array, check_cache
+from backprop._validation import as_float_array, check_array_memory, check_cache
 
 __all__ = ["dense_forward", "dense_backward", "DenseCache"]
 
@@ -36,6 +36,7 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
             f"read as (D_out, D_in), so it expects D_in = {n_in}{hint}"
         )
     b = as_float_array("b", b, shape=(n_out,))
+    check_array_memory(f"dense_forward(x of shape {x.shape}, W of shape {W.shape}): the output (N, D_out)", (x.shape[0], n_out), np.result_type(x, W, b))
     out = x @ W.T + b
     return out, DenseCache(x, W)
 

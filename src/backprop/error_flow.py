@@ -30,7 +30,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._validation import array_bytes, as_float_array, check_memory, check_positive_int, check_seed
 from backprop.activations import sigmoid
 
 __all__ = [
@@ -172,10 +172,8 @@ def example_network(sizes: Sequence[int] = EXPLORER_SIZES, seed: int = 0) -> tup
     sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layers; got {tuple(sizes)}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer >= 0; got {seed!r} ({type(seed).__name__})")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed}")
+    seed = check_seed("seed", seed)
+    check_memory(f"example_network(sizes={tuple(sizes)}): the weights and biases", sum(array_bytes((a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])))
     rng = np.random.default_rng(seed)
     weights = [rng.normal(size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
     biases = [rng.normal(size=b) for b in sizes[1:]]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_positive_int
+from backprop._validation import array_bytes, as_float_array, check_choice, check_memory, check_positive_int, check_seed
 from backprop.activations import relu_backward, relu_forward, sigmoid_backward, sigmoid_forward
 from backprop.conv import conv2d_backward, conv2d_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
@@ -142,8 +142,12 @@ class LeNet(_CNNBase):
         self.channels = (c1, c2)
         k = 5
         n_flat = c2 * 4 * 4
+        check_memory(
+            f"LeNet(channels={self.channels}): the kernels and weights",
+            array_bytes((c1 * k * k + c2 * c1 * k * k + 10 * n_flat + c1 + c2 + 10,), self.dtype),
+        )
         bound = _BOUNDS[init]
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         self.bounds = {
             "W1": bound(*conv_fans(1, c1, k)),
             "W2": bound(*conv_fans(c1, c2, k)),
@@ -262,7 +266,7 @@ class Net004(_CNNBase):
         self.init = init
         self.dtype = _check_dtype(dtype)
         bound = _BOUNDS[init]
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         self.bounds = {
             "W1": bound(*conv_fans(1, 4, 5)),  # sqrt(6 / ((1 + 4) 5^2))
             "W2": bound(*conv_fans(4, 6, 5)),  # sqrt(6 / ((4 + 6) 5^2))

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from backprop._caches import MLPCache
-from backprop._validation import as_float_array, check_cache
+from backprop._validation import array_bytes, as_float_array, check_cache, check_memory, check_seed
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.data import one_hot
 from backprop.dense import dense_backward, dense_forward
@@ -71,8 +71,11 @@ def init_mlp(sizes: Sequence[int], seed: int = 0) -> dict[str, np.ndarray]:
     ``b{l}`` (sizes[l],) starts at zero.
     """
     sizes = _check_sizes(sizes)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; got {seed!r}")
+    seed = check_seed("seed", seed)
+    check_memory(
+        f"init_mlp(sizes={sizes}): the weights and biases",
+        sum(array_bytes((a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])),
+    )
     rng = np.random.default_rng(seed)
     params: dict[str, np.ndarray] = {}
     for l in range(1, len(sizes)):

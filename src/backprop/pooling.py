@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
-from backprop._validation import as_float_array, check_cache, check_positive_int
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int
 
 __all__ = [
     "pool_output_size",
@@ -205,6 +205,7 @@ def max_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
+    check_array_memory(f"max_pool2d_forward(x of shape {x.shape}, size={size}, stride={stride}): the windows (N, C, H', W', size^2)", (N, C, Ho, Wo, size * size), x.dtype)
     if stride == size:
         flat = _blocks(x, size, Ho, Wo).transpose(0, 1, 2, 4, 3, 5).reshape(N, C, Ho, Wo, size * size)
     else:
@@ -227,6 +228,7 @@ def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     x_shape, dtype, size, stride, winner = check_cache(cache, MaxPoolCache, "max_pool2d_backward")
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]
+    check_array_memory("max_pool2d_backward: the routed error (N, C, H', W', size^2)", (N, C, Ho, Wo, size * size), dtype, copies=2)
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo)).astype(dtype, copy=False)
     dx = np.zeros(x_shape, dtype=dtype)
     if stride == size:

@@ -24,7 +24,7 @@ import numbers
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop._validation import check_choice, check_positive_int
+from backprop._validation import check_array_memory, check_artists, check_choice, check_positive_int, check_seed
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.cross_entropy import sigmoid_bce, sigmoid_bce_backward
 from backprop.losses import half_squared_error, half_squared_error_grad
@@ -73,6 +73,7 @@ def train_sigmoid_neuron(
     y = _real("y", y, 0.0, 1.0)
     learning_rate = _real("learning_rate", learning_rate, positive=True)
     epochs = check_positive_int("epochs", epochs)
+    check_array_memory(f"train_sigmoid_neuron(epochs={epochs}): the five recorded curves", (epochs + 1,), copies=5)
     target = np.array([[y]])
     rec = {key: np.empty(epochs + 1) for key in ("loss", "output", "w", "b", "dz")}
     for epoch in range(epochs + 1):
