@@ -7,7 +7,9 @@ what was expected and what came.  No silent broadcasting into a wrong result.
 
 from __future__ import annotations
 
+import functools
 import numbers
+import threading
 
 import numpy as np
 
@@ -17,9 +19,12 @@ __all__ = [
     "check_positive_int",
     "check_choice",
     "check_labels",
+    "refuse_labels_as_targets",
     "check_seed",
     "check_cache",
     "check_finite_result",
+    "finite_result",
+    "reduction_dtype",
     "check_memory",
     "check_array_memory",
     "check_artists",
@@ -105,9 +110,49 @@ def check_finite_result(operation: str, value: object) -> object:
         bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise FloatingPointError(
             f"{operation} overflowed: {bad} of its {arr.size} result value(s) are NaN or infinite although every "
-            "input is finite; the inputs are too large for this dtype (rescale them, or use float64)"
+            "input is finite; the inputs are too large (or a divisor too small) for their dtype: rescale them, or use float64"
         )
     return value
+
+
+_FINITE_DEPTH = threading.local()
+
+
+def finite_result(operation: str):
+    """Decorator: the wrapped function's array or float result (or each array of a returned
+    tuple; caches are skipped) must be finite, else ``FloatingPointError`` naming ``operation``.
+
+    Every input is validated as finite by :func:`as_float_array`, so a NaN or inf here is an
+    overflow inside the computation; numpy's overflow warnings are silenced because the error
+    says it better.
+    """
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            depth = getattr(_FINITE_DEPTH, "n", 0)
+            _FINITE_DEPTH.n = depth + 1
+            try:
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                    result = fn(*args, **kwargs)
+            finally:
+                _FINITE_DEPTH.n = depth
+            if depth:  # called inside another checked function: the outermost one checks and names itself
+                return result
+            parts = result if isinstance(result, tuple) and not hasattr(result, "_fields") else (result,)
+            for part in parts:
+                if isinstance(part, (np.ndarray, float, np.floating)) and not hasattr(part, "_fields"):
+                    check_finite_result(operation, part)
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+def reduction_dtype(a: np.ndarray) -> np.dtype:
+    """The dtype to sum ``a`` in: at least float32 (a float16 sum overflows past 65504)."""
+    return np.promote_types(a.dtype, np.float32)
 
 
 def check_seed(name: str, seed: object) -> int | None:
@@ -260,6 +305,22 @@ def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
     return value  # type: ignore[return-value]
 
 
+def refuse_labels_as_targets(name: str, target: object, shape: tuple[int, ...]) -> None:
+    """Raise ``TypeError`` when integer class labels are given where float targets of ``shape`` (N, K) are needed.
+
+    The advice is to one-hot encode (not ``.astype(float)``, which would give the wrong shape
+    or, for integer one-hot rows, is fine: those of the right shape pass on to the float check).
+    """
+    labels = np.asarray(target) if isinstance(target, (list, tuple)) else target
+    if isinstance(labels, np.ndarray) and not isinstance(labels, np.matrix) and labels.dtype.kind in "iub":
+        if labels.shape != tuple(shape):
+            k = shape[-1] if len(shape) else "K"
+            raise TypeError(
+                f"{name} holds integers of shape {labels.shape} (class labels?) but this loss needs one-hot or float "
+                f"targets of shape {tuple(shape)} (N, K): one-hot encode them with backprop.one_hot({name}, {k})"
+            )
+
+
 def check_labels(
     name: str, labels: object, n_samples: int | None = None, n_classes: int | None = None, samples_of: str = "x"
 ) -> np.ndarray:
@@ -280,7 +341,9 @@ def check_labels(
         hint = " (one-hot targets? pass labels.argmax(axis=1))" if labels.ndim == 2 else ""
         raise TypeError(f"{name} must hold integer class labels; got dtype {labels.dtype}{hint}")
     if labels.ndim != 1:
-        raise ValueError(f"{name} must be 1-D with one class label per sample (N,); got shape {labels.shape}")
+        want = f" = ({n_samples},)" if n_samples is not None else ""
+        hint = f" (integer one-hot rows? pass {name}.argmax(axis=1))" if labels.ndim == 2 else ""
+        raise ValueError(f"{name} must be 1-D with one class label per sample, shape (N,){want}; got shape {labels.shape}{hint}")
     if labels.size == 0:
         raise ValueError(f"{name} is empty; an empty batch has no loss and no gradient")
     if n_samples is not None and labels.shape[0] != n_samples:
@@ -289,5 +352,7 @@ def check_labels(
     if low < 0 or (n_classes is not None and high >= n_classes):
         rng = f"0..{n_classes - 1}" if n_classes is not None else ">= 0"
         bad = low if low < 0 else high
-        raise ValueError(f"{name} must hold class labels in {rng}; got {bad}")
+        where = int(np.argmax(labels == bad))
+        of = f" ({samples_of} has K = {n_classes} classes)" if n_classes is not None and samples_of != "x" else ""
+        raise ValueError(f"{name} must hold class labels in {rng}; got {bad} at index {where}{of}")
     return labels.astype(np.int64, copy=False)

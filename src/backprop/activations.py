@@ -15,7 +15,7 @@ import numbers
 import numpy as np
 
 from backprop._caches import SigmoidCache, ReluCache, TanhCache, LeakyReluCache, SoftmaxCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_same_shape
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_same_shape, finite_result
 
 __all__ = [
     "sigmoid",
@@ -76,6 +76,7 @@ def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
     return out, SigmoidCache(out)
 
 
+@finite_result("sigmoid_backward")
 def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     """dNet = dO * O (1 - O): the "Delta E .* f'(Net)" factor of book Eq. (A.6).
 
@@ -112,6 +113,7 @@ def relu_forward(z: np.ndarray) -> tuple[np.ndarray, ReluCache]:
     return np.maximum(z, 0.0), ReluCache(z)
 
 
+@finite_result("relu_backward")
 def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     """dz = da * (z > 0) (book Eq. eq-part2-relu-prime; seed 003 section 4, ``(f(x) > 0)``).
 
@@ -144,6 +146,7 @@ def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, TanhCache]:
     return out, TanhCache(out)
 
 
+@finite_result("tanh_backward")
 def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     """dz = da * (1 - a^2) (book Eq. eq-part2-tanh-prime; seed 002 Table 1, seed 003 section 4),
     written with the cached output a.
@@ -166,6 +169,7 @@ def _check_alpha(alpha: object) -> float:
     return alpha
 
 
+@finite_result("leaky_relu")
 def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """f(z) = z if z > 0 else alpha z, elementwise (seed 002 Table 1 with alpha = 0.01)."""
     z = as_float_array("z", z, allow_empty=True)
@@ -185,12 +189,14 @@ def leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     return np.where(z > 0, 1.0, alpha)
 
 
+@finite_result("leaky_relu_forward")
 def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, LeakyReluCache]:
     """a = leaky_relu(z, alpha); the cache (a :class:`LeakyReluCache`) holds z and alpha."""
     out = leaky_relu(z, alpha)
     return out, LeakyReluCache(as_float_array("z", z, allow_empty=True), float(alpha))
 
 
+@finite_result("leaky_relu_backward")
 def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     """dz = da * (1 if z > 0 else alpha) (book Eq. eq-part2-leaky-prime; seed 002 Table 1, with
     alpha at z = 0 where the source takes 1).
@@ -225,6 +231,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+@finite_result("softmax_jacobian")
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     """The Jacobian J[i, j] = ds_i/dz_j = s_i (delta_ij - s_j) (book Eq. eq-part2-softmax-jacobian).
 
@@ -246,6 +253,7 @@ def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, SoftmaxCache]:
     return s, SoftmaxCache(s)
 
 
+@finite_result("softmax_backward")
 def softmax_backward(dout: np.ndarray, cache: SoftmaxCache) -> np.ndarray:
     """dz = s * (ds - sum_k ds_k s_k), row by row (book Eq. eq-part2-softmax-backward).
 

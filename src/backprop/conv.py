@@ -35,7 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
 
 __all__ = [
     "conv_output_size",
@@ -132,6 +132,7 @@ def _rows(cols: np.ndarray, n_filters: int) -> np.ndarray:
     return cols.T if n_filters > 1 else np.ascontiguousarray(cols.T)
 
 
+@finite_result("conv2d_forward")
 def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
     """out[n, f] = b[f] + sum_c (xp[n, c] star w[f, c]) with stride (book Eq. eq-part3-conv-layer).
 
@@ -173,6 +174,7 @@ def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
     return dout
 
 
+@finite_result("conv2d_backward")
 def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Backward pass of :func:`conv2d_forward` (book Eqs. eq-part3-dx, eq-part3-dw, eq-part3-db;
     seed 000 Eqs. A.27-A.29, A.32-A.33; seed 002 Eqs. 3.67-3.74; seed 003 section 5).

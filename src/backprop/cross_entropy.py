@@ -36,6 +36,9 @@ from backprop._validation import (
     check_positive_int,
     check_same_shape,
     check_seed,
+    finite_result,
+    reduction_dtype,
+    refuse_labels_as_targets,
 )
 from backprop.activations import relu_backward, relu_forward
 from backprop.dense import dense_backward, dense_forward
@@ -56,6 +59,7 @@ REDUCTIONS = ("sum", "mean")
 
 
 # --------------------------------------------------------------------------- log-sum-exp
+@finite_result("logsumexp")
 def logsumexp(z: np.ndarray) -> np.ndarray | float:
     """log(sum_k exp(z_k)) over the last axis, computed as m + log(sum_k exp(z_k - m)), m = max_k z_k.
 
@@ -64,11 +68,13 @@ def logsumexp(z: np.ndarray) -> np.ndarray | float:
     underflows to 0.  Book Eq. eq-part2-ce-logsumexp.
     """
     z = as_float_array("z", z, ndim=(1, 2))
+    z = z.astype(reduction_dtype(z), copy=False)
     m = np.max(z, axis=-1, keepdims=True)
     out = m[..., 0] + np.log(np.sum(np.exp(z - m), axis=-1))
     return float(out) if z.ndim == 1 else out
 
 
+@finite_result("log_softmax")
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax(z)_k = z_k - logsumexp(z), row by row: z (K,) or (N, K) -> same shape.
 
@@ -76,6 +82,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     Book Eq. eq-part2-ce-ce-logits (log s_k = z_k - log sum_j exp(z_j)).
     """
     z = as_float_array("z", z, ndim=(1, 2))
+    z = z.astype(reduction_dtype(z), copy=False)
     shifted = z - np.max(z, axis=-1, keepdims=True)  # subtract m first: (z_k - m) - log sum exp(z - m) is exact
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
@@ -84,6 +91,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.ndarray]:
     """Validate (N, K) logits and turn labels (N,) or probability rows (N, K) into (N, K) floats."""
     logits = as_float_array("logits", logits, ndim=2)
+    logits = logits.astype(reduction_dtype(logits), copy=False)  # float16 is summed in float32
     n, k = logits.shape
     if isinstance(target, (list, tuple)):
         target = np.asarray(target)
@@ -122,6 +130,7 @@ def _scale(reduction: str, n: int) -> float:
 
 
 # --------------------------------------------------------------------------- softmax + categorical CE
+@finite_result("softmax_cross_entropy")
 def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
     """L = -sum_n sum_k t_nk log softmax(z_n)_k, divided by N when reduction="mean" (the default).
 
@@ -134,6 +143,7 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str
     return float(-np.sum(t * log_softmax(logits)) * scale)
 
 
+@finite_result("softmax_cross_entropy_backward")
 def softmax_cross_entropy_backward(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
     """dL/dz = (softmax(z) - t) / N for reduction="mean" (book Eq. eq-part2-ce-softmax-delta;
     seed 003 section 3.2 "delta^L = y - t", seed 004 page 4 "delta = S - Y").
@@ -149,8 +159,10 @@ def softmax_cross_entropy_backward(logits: np.ndarray, target: np.ndarray, reduc
 # --------------------------------------------------------------------------- sigmoid + binary CE
 def _logits_and_binary(logits: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     logits = as_float_array("logits", logits, ndim=2)
+    refuse_labels_as_targets("y", y, logits.shape)
     y = as_float_array("y", y, ndim=2)
     check_same_shape("logits", logits, "y", y)
+    logits, y = logits.astype(reduction_dtype(logits), copy=False), y.astype(reduction_dtype(y), copy=False)
     bad = (y < 0) | (y > 1)
     if np.any(bad):
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -158,6 +170,7 @@ def _logits_and_binary(logits: object, y: object) -> tuple[np.ndarray, np.ndarra
     return logits, y
 
 
+@finite_result("sigmoid_bce")
 def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> float:
     """L = -sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))], divided by N for "mean".
 
@@ -171,6 +184,7 @@ def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> f
     return float(np.sum(per_entry) * scale)
 
 
+@finite_result("sigmoid_bce_backward")
 def sigmoid_bce_backward(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
     """dL/dz = (sigma(z) - y) / N for reduction="mean" (book Eq. eq-part2-ce-sigmoid-delta;
     the correct form of seed 002 Eq. 3.37-3.39 before the factor a^L).
@@ -269,6 +283,7 @@ class SoftmaxClassifier:
         eq-part2-ce-hidden-grads (dW = delta^T A, db = sum_n delta; seed 002 Eqs. 3.45-3.59 corrected).
         """
         z, caches = self._forward(x)
+        labels = check_labels("labels", labels, n_samples=z.shape[0], n_classes=z.shape[1])
         loss = softmax_cross_entropy(z, labels)
         dout = softmax_cross_entropy_backward(z, labels)
         grads: dict[str, np.ndarray] = {}

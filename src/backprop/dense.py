@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import DenseCache
-from backprop._validation import as_float_array, check_array_memory, check_cache
+from backprop._validation import as_float_array, check_array_memory, check_cache, finite_result
 
 __all__ = ["dense_forward", "dense_backward", "DenseCache"]
 
 
 
+@finite_result("dense_forward")
 def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, DenseCache]:
     """Net = x W^T + b (book Eq. eq-part1-net-row: seed 000's A.3, one row per sample).
 
@@ -41,6 +42,7 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
     return out, DenseCache(x, W)
 
 
+@finite_result("dense_backward")
 def dense_backward(dout: np.ndarray, cache: DenseCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`dense_forward`.
 

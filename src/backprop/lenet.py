@@ -95,12 +95,16 @@ class _CNNBase:
     n_classes = 10
     input_size = 28
 
-    def _check_x(self, x: np.ndarray) -> np.ndarray:
+    def _validate_x(self, x: np.ndarray) -> np.ndarray:
+        """x checked under its own name (errors never name an inner layer's argument), dtype kept."""
         x = as_float_array("x", x, ndim=4)
         want = (1, self.input_size, self.input_size)
         if x.shape[1:] != want:
             raise ValueError(f"x has shape {x.shape} but (N, 1, {self.input_size}, {self.input_size}) was expected")
-        return x.astype(self.dtype, copy=False)
+        return x
+
+    def _check_x(self, x: np.ndarray) -> np.ndarray:
+        return self._validate_x(x).astype(self.dtype, copy=False)
 
     @property
     def n_params(self) -> int:
@@ -165,6 +169,7 @@ class LeNet(_CNNBase):
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> sigmoid outputs O (N, 10), and the caches of every layer."""
         p = self.params
+        x = self._check_x(x)
         c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 6, 24, 24), Eq. A.22 as a correlation
         a1, act1 = sigmoid_forward(c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 6, 12, 12)
@@ -287,6 +292,7 @@ class Net004(_CNNBase):
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> logits (N, 10), and the caches of every layer."""
         p, f = self.params, self.activation
+        x = self._check_x(x)
         c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 4, 24, 24)
         a1, act1 = _act_forward(f, c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 4, 12, 12)

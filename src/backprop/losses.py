@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_same_shape
+from backprop._validation import as_float_array, check_choice, check_labels, check_same_shape, finite_result, reduction_dtype, refuse_labels_as_targets
 
 __all__ = [
     "half_squared_error",
@@ -49,9 +49,15 @@ REDUCTIONS = ("sum", "mean")
 
 def _pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     output = as_float_array("output", output, ndim=2)
+    refuse_labels_as_targets("target", target, output.shape)
     target = as_float_array("target", target, ndim=2)
     check_same_shape("output", output, "target", target)
-    return output, target
+    return _at_least_float32(output), _at_least_float32(target)
+
+
+def _at_least_float32(a: np.ndarray) -> np.ndarray:
+    """float16 is computed (and summed) in float32: a float16 sum overflows past 65504."""
+    return a.astype(reduction_dtype(a), copy=False)
 
 
 def half_squared_error(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> float:
@@ -61,7 +67,7 @@ def half_squared_error(output: np.ndarray, target: np.ndarray, reduction: str = 
     """
     output, target = _pair(output, target)
     check_choice("reduction", reduction, REDUCTIONS)
-    total = 0.5 * float(np.sum((target - output) ** 2))
+    total = 0.5 * float(np.sum((target - output) ** 2, dtype=reduction_dtype(output)))
     return total / output.shape[0] if reduction == "mean" else total
 
 
@@ -75,7 +81,7 @@ def half_squared_error_grad(output: np.ndarray, target: np.ndarray, reduction: s
 
 def _reduce(per_entry: np.ndarray, reduction: str) -> float:
     check_choice("reduction", reduction, REDUCTIONS)
-    total = float(np.sum(per_entry))
+    total = float(np.sum(per_entry, dtype=reduction_dtype(per_entry)))
     return total / per_entry.shape[0] if reduction == "mean" else total
 
 
@@ -255,7 +261,7 @@ def binary_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduction:
 
 
 def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    output = as_float_array("output", output, ndim=2)
+    output = _at_least_float32(as_float_array("output", output, ndim=2))
     _probabilities("output", output)
     n, k = output.shape
     if isinstance(target, (list, tuple)):
@@ -266,16 +272,7 @@ def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
             f"(convert them with .astype(int)) or one-hot rows (N, K) = ({n}, {k})"
         )
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        if target.shape != (n,):
-            raise ValueError(
-                f"integer labels must have shape (N,) = ({n},), one class index per sample; got shape {target.shape}"
-            )
-        bad = (target < 0) | (target >= k)
-        if np.any(bad):
-            raise ValueError(
-                f"labels must be class indices in 0..{k - 1} (output has K = {k} columns); "
-                f"got {int(target[bad][0])} at index {int(np.argmax(bad))}"
-            )
+        target = check_labels("target", target, n_samples=n, n_classes=k, samples_of="output")
         onehot = np.zeros((n, k))
         onehot[np.arange(n), target] = 1.0
         target = onehot
@@ -314,3 +311,8 @@ def categorical_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduc
     """
     output, target = _cce_pair(output, target)
     return _scale(-np.where(target > 0, target / np.where(target > 0, output, 1.0), 0.0), reduction)
+
+
+for _name in __all__:  # finite inputs give a finite loss and gradient, or an error naming the function
+    globals()[_name] = finite_result(_name)(globals()[_name])
+del _name

@@ -25,7 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from backprop._caches import MLPCache
-from backprop._validation import array_bytes, as_float_array, check_cache, check_memory, check_seed
+from backprop._validation import array_bytes, as_float_array, check_cache, check_memory, check_seed, refuse_labels_as_targets
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.data import one_hot
 from backprop.dense import dense_backward, dense_forward
@@ -133,6 +133,7 @@ def mlp_loss_and_grads(
     over the samples; ``"mean"`` divides it (and every gradient) by N.
     """
     out, cache = mlp_forward(params, x)
+    refuse_labels_as_targets("target", target, out.shape)
     target = as_float_array("target", target, ndim=2)
     if target.shape != out.shape:
         raise ValueError(f"target has shape {target.shape} but the network's output has shape {out.shape} (N, K)")

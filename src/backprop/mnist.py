@@ -93,6 +93,8 @@ def augment_with_shifts(
     digits alone do not pin down.
     """
     x = as_float_array("x", x, ndim=4)
+    if np.shape(y) != (x.shape[0],):
+        raise ValueError(f"y has shape {np.shape(y)} but x holds {x.shape[0]} images; one label per image was expected")
     y = check_labels("y", y, n_samples=x.shape[0])
     copies = check_positive_int("copies", copies)
     max_shift = check_positive_int("max_shift", max_shift)

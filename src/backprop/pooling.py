@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
 
 __all__ = [
     "pool_output_size",
@@ -120,6 +120,7 @@ def _block_sum(blocks: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- average
 
 
+@finite_result("avg_pool2d_forward")
 def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, AvgPoolCache]:
     """out[n, c, i, j] = (1 / size^2) * sum of the window of x at (i*stride, j*stride).
 
@@ -136,6 +137,7 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
+@finite_result("avg_pool2d_backward")
 def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """Backward pass of average pooling: book Eq. (eq-part3-avgpool-backward).
 
