@@ -311,7 +311,12 @@ def refuse_labels_as_targets(name: str, target: object, shape: tuple[int, ...]) 
     The advice is to one-hot encode (not ``.astype(float)``, which would give the wrong shape
     or, for integer one-hot rows, is fine: those of the right shape pass on to the float check).
     """
-    labels = np.asarray(target) if isinstance(target, (list, tuple)) else target
+    labels = target
+    if isinstance(target, (list, tuple)):
+        try:
+            labels = np.asarray(target)
+        except ValueError:  # ragged: as_float_array says so, naming the argument
+            return
     if isinstance(labels, np.ndarray) and not isinstance(labels, np.matrix) and labels.dtype.kind in "iub":
         if labels.shape != tuple(shape):
             k = shape[-1] if len(shape) else "K"

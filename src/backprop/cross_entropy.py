@@ -94,7 +94,10 @@ def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.
     logits = logits.astype(reduction_dtype(logits), copy=False)  # float16 is summed in float32
     n, k = logits.shape
     if isinstance(target, (list, tuple)):
-        target = np.asarray(target)
+        try:
+            target = np.asarray(target)
+        except ValueError as exc:  # ragged lists
+            raise TypeError(f"target must be a rectangular array; got a ragged {type(target).__name__}") from exc
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
         labels = check_labels("target", target, n_samples=n, n_classes=k, samples_of="logits")
         t = np.zeros((n, k))

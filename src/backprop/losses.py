@@ -265,7 +265,10 @@ def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
     _probabilities("output", output)
     n, k = output.shape
     if isinstance(target, (list, tuple)):
-        target = np.asarray(target)
+        try:
+            target = np.asarray(target)
+        except ValueError as exc:  # ragged lists
+            raise TypeError(f"target must be a rectangular array; got a ragged {type(target).__name__}") from exc
     if isinstance(target, np.ndarray) and target.dtype.kind == "f" and target.ndim == 1:
         raise ValueError(
             f"target of shape {target.shape} holds floats: pass integer class labels (N,) = ({n},) "
