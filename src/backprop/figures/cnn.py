@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_artists, check_positive_int
 from backprop.models.lenet import LayerShape, lenet_layer_shapes
 
 __all__ = ["draw_cnn_architecture", "draw_conv_network", "draw_lenet"]
@@ -152,6 +152,7 @@ def draw_cnn_architecture(*, feature_maps: int = 4, dense_layers: int = 2, class
     feature_maps = check_positive_int("feature_maps", feature_maps)
     dense_layers = check_positive_int("dense_layers", dense_layers)
     classes = check_positive_int("classes", classes)
+    check_artists(f"draw_cnn_architecture(dense_layers={dense_layers}, classes={classes})", 40 + dense_layers * (7 + 49) + 8 * classes)
     fig, ax = _canvas(10.0, 3.9, 20.0, 7.8)
     yc = 3.9
     _, x1, top = _image(ax, 0.3, yc, 2.4)
@@ -198,6 +199,10 @@ def draw_conv_network(*, kernels: int = 4, dense_width: int = 5, classes: int = 
     kernels = check_positive_int("kernels", kernels)
     dense_width = check_positive_int("dense_width", dense_width)
     classes = check_positive_int("classes", classes)
+    check_artists(
+        f"draw_conv_network(kernels={kernels}, dense_width={dense_width}, classes={classes})",
+        40 + 3 * (dense_width + 2) ** 2 + (dense_width + 2) * classes + classes,
+    )
     fig, ax = _canvas(10.0, 4.2, 20.0, 8.4)
     yc = 3.7
     _, x1, top = _image(ax, 0.3, yc, 2.3)
@@ -254,6 +259,7 @@ def draw_lenet(
     shapes = lenet_layer_shapes(input_size=input_size, conv_channels=conv_channels, kernel_size=kernel_size,
                                 pool_size=pool_size, num_classes=num_classes)
     n_blocks = len(shapes)
+    check_artists(f"draw_lenet(conv_channels={tuple(conv_channels)}, num_classes={num_classes})", 30 * n_blocks + 4 * num_classes)
     fig, ax = _canvas(10.0, 3.8, 21.5, 8.2)
     yc = 4.2
     largest = max(s.height for s in shapes)
