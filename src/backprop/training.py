@@ -21,8 +21,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from backprop import _validation
-from backprop._validation import as_float_array, check_labels, check_positive_int, check_seed
+from backprop._validation import _describe, as_float_array, check_labels, check_positive_int, check_seed
 from backprop.models.protocol import check_model
 from backprop.progress import EpochProgress
 
@@ -161,7 +160,7 @@ def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarra
     out = {}
     for name, g in grads.items():
         if not isinstance(params[name], np.ndarray) or params[name].dtype.kind != "f":
-            raise TypeError(f"params[{name!r}] must be a float numpy array; got {_validation._describe(params[name])}")
+            raise TypeError(f"params[{name!r}] must be a float numpy array; got {_describe(params[name])}")
         if np.shape(g) != np.shape(params[name]):
             raise ValueError(f"gradient {name!r} has shape {np.shape(g)} but parameter {name!r} has shape {params[name].shape}")
         g = as_float_array(f"gradient {name!r}", g, allow_empty=True, finite=False)
@@ -240,7 +239,7 @@ def train(
             where = f" at step {step} (epoch {epoch}, samples {start}..{start + idx.size - 1} of the epoch's order)"
             result = model.loss_and_grads(x_train[idx], y_train[idx])
             if not isinstance(result, tuple) or len(result) != 2:
-                raise TypeError(f"model.loss_and_grads must return (loss, grads); got {_validation._describe(result)}")
+                raise TypeError(f"model.loss_and_grads must return (loss, grads); got {_describe(result)}")
             loss, grads = result
             try:
                 loss = float(loss)
