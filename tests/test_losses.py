@@ -144,11 +144,13 @@ def test_bad_inputs_raise():
         l1_grad(o, t, "avg")
     with pytest.raises(TypeError, match="target must hold real floating-point numbers"):
         mae(o, t.astype(int))
-    with pytest.raises(ValueError, match=r"labels must be class indices in 0..2 .*got 3 at index 1"):
+    with pytest.raises(TypeError, match=r"target holds integers of shape \(4,\) .*one-hot encode them with backprop.one_hot\(target, 3\)"):
+        mse(o, np.array([0, 1, 2, 1]))
+    with pytest.raises(ValueError, match=r"target must hold class labels in 0\.\.2; got 3 at index 1"):
         categorical_cross_entropy(o, np.array([0, 3, 1, 2]))
-    with pytest.raises(ValueError, match=r"labels must be class indices in 0..2 .*got -1"):
+    with pytest.raises(ValueError, match=r"target must hold class labels in 0\.\.2; got -1"):
         categorical_cross_entropy_grad(o, np.array([0, -1, 1, 2]))
-    with pytest.raises(ValueError, match=r"integer labels must have shape \(N,\) = \(4,\)"):
+    with pytest.raises(ValueError, match=r"target has 2 labels but output has 4 samples"):
         categorical_cross_entropy(o, np.array([0, 1]))
     with pytest.raises(ValueError, match="NaN or infinite"):
         binary_cross_entropy(np.full((1, 1), np.nan), np.ones((1, 1)))

@@ -239,3 +239,57 @@ def test_plot_history_is_readable_at_the_column_width():
     titles = [t for t in texts if "0.912" in t.get_text()]
     assert titles, "the title is not drawn"
     assert_readable_at_column_width(fig, texts, inside=titles)
+
+
+def _two_params():
+    return {"W": np.array([[1.0, 2.0]]), "b": np.array([0.5])}
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_sgd_step_refuses_a_nonfinite_gradient_and_leaves_params_unchanged(bad):
+    params = _two_params()
+    before = {k: v.copy() for k, v in params.items()}
+    grads = {"W": np.array([[0.1, 0.1]]), "b": np.array([bad])}
+    with pytest.raises(FloatingPointError, match=r"gradient 'b' has 1 NaN or infinite.*smaller learning_rate"):
+        sgd_step(params, grads, 0.1)
+    for k in params:
+        np.testing.assert_array_equal(params[k], before[k])
+
+
+def test_sgd_step_refuses_an_overflowing_update():
+    params = {"W": np.array([[1e308]]), "b": np.array([0.0])}
+    with pytest.raises(FloatingPointError, match=r"update of parameter 'W' overflowed.*smaller learning_rate"):
+        sgd_step(params, {"W": np.array([[-1e308]]), "b": np.array([0.0])}, 10.0)
+    assert params["W"][0, 0] == 1e308
+
+
+@pytest.mark.parametrize("lr, error", [(0.0, ValueError), (-1.0, ValueError), (np.nan, ValueError), (np.inf, ValueError), ("0.1", TypeError), (None, TypeError)])
+def test_sgd_step_validates_the_learning_rate(lr, error):
+    with pytest.raises(error, match="learning_rate"):
+        sgd_step(_two_params(), {"W": np.zeros((1, 2)), "b": np.zeros(1)}, lr)
+
+
+def test_apply_weight_decay_refuses_nonfinite_values():
+    with pytest.raises(FloatingPointError, match="gradient 'W'"):
+        apply_weight_decay(_two_params(), {"W": np.array([[np.nan, 0.0]]), "b": np.zeros(1)}, 0.1)
+    with pytest.raises(FloatingPointError, match="overflowed.*weight_decay"):
+        apply_weight_decay({"W": np.array([[1e308]]), "b": np.zeros(1)}, {"W": np.array([[1e308]]), "b": np.zeros(1)}, 1.0)
+
+
+def test_train_names_the_parameter_and_the_step_of_a_nan_gradient():
+    class NanGrad(ZeroGradModel):
+        calls = 0
+
+        def loss_and_grads(self, x, y):
+            loss, grads = super().loss_and_grads(x, y)
+            NanGrad.calls += 1
+            if NanGrad.calls == 2:
+                grads = {k: np.full_like(v, np.nan) if k == "b1" else v for k, v in grads.items()}
+            return loss, grads
+
+    model = NanGrad()
+    before = {k: v.copy() for k, v in model.params.items()}
+    with pytest.raises(FloatingPointError, match=r"gradient 'b1' .* at step 2 \(epoch 1.*smaller learning_rate"):
+        train(model, np.ones((2, 2)), np.zeros(2, dtype=int), epochs=1, learning_rate=0.1, batch_size=1, seed=0)
+    for k in before:
+        assert np.all(np.isfinite(model.params[k]))

@@ -114,6 +114,9 @@ from backprop.mnist import augment_with_shifts, load_idx, load_mnist_idx, load_m
 from backprop.progress import EpochProgress, format_epoch_line
 from backprop.training import History, accuracy, apply_weight_decay, check_labels, sgd_step, train
 
+# guards shared by every function (one memory budget for every allocation)
+from backprop._validation import MEMORY_BUDGET_BYTES, set_memory_budget
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -150,6 +153,8 @@ __all__ = [
     "EpochProgress", "format_epoch_line",
     "DigitsSplit", "load_digits_split", "one_hot",
     "load_mnist_subset", "load_mnist_idx", "load_idx", "shift_images", "augment_with_shifts",
+    # guards
+    "MEMORY_BUDGET_BYTES", "set_memory_budget",
 ]
 
 _LAZY_SUBPACKAGES = ("figures", "explorers", "classroom")

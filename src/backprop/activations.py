@@ -15,7 +15,8 @@ import numbers
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_same_shape
+from backprop._caches import LeakyReluCache, ReluCache, SigmoidCache, SoftmaxCache, TanhCache
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_same_shape, finite_result
 
 __all__ = [
     "sigmoid",
@@ -38,7 +39,17 @@ __all__ = [
     "softmax_jacobian",
     "softmax_forward",
     "softmax_backward",
+    "SigmoidCache",
+    "ReluCache",
+    "TanhCache",
+    "LeakyReluCache",
+    "SoftmaxCache",
 ]
+
+
+
+
+
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -56,6 +67,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """The kernel of :func:`sigmoid` for a validated float array: the same two forms, computed in
     place (one buffer for exp(-|z|) and the result, one for the numerators)."""
+    if z.ndim == 0:  # a 0-d array: numpy's out= needs an array, not the scalar abs() returns
+        return _sigmoid(z.reshape(1)).reshape(())
     e = np.abs(z)
     np.negative(e, out=e)
     np.exp(e, out=e)  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
@@ -75,23 +88,25 @@ def sigmoid_prime(z: np.ndarray) -> np.ndarray:
     return s * (1.0 - s)
 
 
-def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """O = f(Net) elementwise; the cache is the output O itself."""
+def sigmoid_forward(z: np.ndarray) -> tuple[np.ndarray, SigmoidCache]:
+    """O = f(Net) elementwise; the cache (a :class:`SigmoidCache`) holds the output O."""
     out = sigmoid(z)
-    return out, out
+    return out, SigmoidCache(out)
 
 
-def sigmoid_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+@finite_result("sigmoid_backward")
+def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     """dNet = dO * O (1 - O): the "Delta E .* f'(Net)" factor of book Eq. (A.6).
 
     dout and the cached output O have the same (any) shape; so does the result.
 
     Implements: Eqs. {eq-part1-delta-def}, {eq-part2-elementwise-backward}
     """
+    (out,) = check_cache(cache, SigmoidCache, "sigmoid_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
-    check_same_shape("dout", dout, "the layer's output", cache)
-    grad = dout * cache
-    grad *= 1.0 - cache  # (dout * O) * (1 - O), evaluated in that order
+    check_same_shape("dout", dout, "the layer's output", out)
+    grad = dout * out
+    grad *= 1.0 - out  # (dout * a) * (1 - a), evaluated in that order
     return grad
 
 
@@ -119,13 +134,14 @@ def relu_prime(z: np.ndarray) -> np.ndarray:
     return (z > 0).astype(z.dtype)
 
 
-def relu_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a = max(0, z) elementwise; the cache is the pre-activation z itself."""
+def relu_forward(z: np.ndarray) -> tuple[np.ndarray, ReluCache]:
+    """a = max(0, z) elementwise; the cache (a :class:`ReluCache`) holds the pre-activation z."""
     z = as_float_array("z", z, allow_empty=True)
-    return np.maximum(z, 0.0), z
+    return np.maximum(z, 0.0), ReluCache(z)
 
 
-def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+@finite_result("relu_backward")
+def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     """dz = da * (z > 0) (Eq. {eq-part2-relu-prime}; seed 003 section 4, ``(f(x) > 0)``).
 
     dout and the cached pre-activation z have the same (any) shape, e.g. (N, D) after a
@@ -134,9 +150,10 @@ def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
     Implements: Eqs. {eq-part2-elementwise-backward}, {eq-part2-relu-prime}
     """
+    (z,) = check_cache(cache, ReluCache, "relu_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
-    check_same_shape("dout", dout, "the cached pre-activation z", cache)
-    return dout * (cache > 0)
+    check_same_shape("dout", dout, "the cached pre-activation z", z)
+    return dout * (z > 0)
 
 
 # --------------------------------------------------------------------------- tanh
@@ -158,13 +175,14 @@ def tanh_prime(z: np.ndarray) -> np.ndarray:
     return 1.0 - t * t
 
 
-def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a = tanh(z) elementwise; the cache is the output a itself."""
+def tanh_forward(z: np.ndarray) -> tuple[np.ndarray, TanhCache]:
+    """a = tanh(z) elementwise; the cache (a :class:`TanhCache`) holds the output a."""
     out = tanh(z)
-    return out, out
+    return out, TanhCache(out)
 
 
-def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+@finite_result("tanh_backward")
+def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     """dz = da * (1 - a^2) (Eq. {eq-part2-tanh-prime}; seed 002 Table 1, seed 003 section 4),
     written with the cached output a.
 
@@ -172,9 +190,10 @@ def tanh_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
     Implements: Eqs. {eq-part2-elementwise-backward}, {eq-part2-tanh-prime}
     """
+    (out,) = check_cache(cache, TanhCache, "tanh_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
-    check_same_shape("dout", dout, "the layer's output", cache)
-    return dout * (1.0 - cache * cache)
+    check_same_shape("dout", dout, "the layer's output", out)
+    return dout * (1.0 - out * out)
 
 
 # --------------------------------------------------------------------------- leaky ReLU
@@ -187,6 +206,7 @@ def check_alpha(alpha: object) -> float:
     return alpha
 
 
+@finite_result("leaky_relu")
 def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """f(z) = z if z > 0 else alpha z, elementwise (seed 002 Table 1 with alpha = 0.01).
 
@@ -211,13 +231,15 @@ def leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     return np.where(z > 0, 1.0, alpha)
 
 
-def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, tuple]:
-    """a = leaky_relu(z, alpha); the cache holds z and alpha."""
+@finite_result("leaky_relu_forward")
+def leaky_relu_forward(z: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, LeakyReluCache]:
+    """a = leaky_relu(z, alpha); the cache (a :class:`LeakyReluCache`) holds z and alpha."""
     out = leaky_relu(z, alpha)
-    return out, (np.asarray(z, dtype=float), float(alpha))
+    return out, LeakyReluCache(as_float_array("z", z, allow_empty=True), float(alpha))
 
 
-def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
+@finite_result("leaky_relu_backward")
+def leaky_relu_backward(dout: np.ndarray, cache: LeakyReluCache) -> np.ndarray:
     """dz = da * (1 if z > 0 else alpha) (Eq. {eq-part2-leaky-prime}; seed 002 Table 1, with
     alpha at z = 0 where the source takes 1).
 
@@ -226,7 +248,7 @@ def leaky_relu_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     Implements: Eqs. {eq-part2-elementwise-backward}, {eq-part2-leaky-prime}
     """
-    z, alpha = cache
+    z, alpha = check_cache(cache, LeakyReluCache, "leaky_relu_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the cached pre-activation z", z)
     return dout * np.where(z > 0, 1.0, alpha)
@@ -255,6 +277,7 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
+@finite_result("softmax_jacobian")
 def softmax_jacobian(z: np.ndarray) -> np.ndarray:
     """The Jacobian J[i, j] = ds_i/dz_j = s_i (delta_ij - s_j) (Eq. {eq-part2-softmax-jacobian}).
 
@@ -263,20 +286,23 @@ def softmax_jacobian(z: np.ndarray) -> np.ndarray:
 
     Implements: Eq. {eq-part2-softmax-jacobian}
     """
+    z = _logits("z", z)
+    if z.ndim > 2:
+        raise ValueError(f"z must be (K,) or (N, K); got shape {z.shape}")
+    check_array_memory(f"softmax_jacobian(z of shape {z.shape}): the Jacobians (..., K, K) and two temporaries", (*z.shape, z.shape[-1]), z.dtype, copies=3)
     s = softmax(z)
-    if s.ndim > 2:
-        raise ValueError(f"z must be (K,) or (N, K); got shape {s.shape}")
     eye = np.eye(s.shape[-1])
     return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]
 
 
-def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """s = softmax(z) over the last axis; the cache is the output s itself."""
+def softmax_forward(z: np.ndarray) -> tuple[np.ndarray, SoftmaxCache]:
+    """s = softmax(z) over the last axis; the cache (a :class:`SoftmaxCache`) holds the output s."""
     s = softmax(z)
-    return s, s
+    return s, SoftmaxCache(s)
 
 
-def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
+@finite_result("softmax_backward")
+def softmax_backward(dout: np.ndarray, cache: SoftmaxCache) -> np.ndarray:
     """dz = s * (ds - sum_k ds_k s_k), row by row (Eq. {eq-part2-softmax-backward}).
 
     Not in the sources (seed 002 Table 1 gives only the Jacobian's diagonal, an erratum).
@@ -286,6 +312,7 @@ def softmax_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
 
     Implements: Eq. {eq-part2-softmax-backward}
     """
+    (s,) = check_cache(cache, SoftmaxCache, "softmax_backward")
     dout = as_float_array("dout", dout)
-    check_same_shape("dout", dout, "the softmax output", cache)
-    return cache * (dout - np.sum(dout * cache, axis=-1, keepdims=True))
+    check_same_shape("dout", dout, "the softmax output", s)
+    return s * (dout - np.sum(dout * s, axis=-1, keepdims=True))

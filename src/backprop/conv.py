@@ -34,7 +34,8 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._caches import ConvCache
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
 
 __all__ = [
     "conv_output_size",
@@ -153,6 +154,7 @@ def _forward_product(cols: np.ndarray, w: np.ndarray, b: np.ndarray, n: int, ho:
     return out
 
 
+@finite_result("conv2d_forward")
 def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
     """out[n, f] = b[f] + sum_c (xp[n, c] star w[f, c]) with stride (Eq. {eq-part3-conv-layer}).
 
@@ -164,15 +166,22 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     """
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     dtype = np.result_type(x, w, b)
-    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     n, f = x.shape[0], w.shape[0]
     kh, kw = w.shape[2:]
+    ho_, wo_ = (x.shape[2] + 2 * padding - kh) // stride + 1, (x.shape[3] + 2 * padding - kw) // stride + 1
+    check_array_memory(  # the im2col matrix dominates; the padded copy and the output come on top
+        f"conv2d_forward(x of shape {x.shape}, w of shape {w.shape}, stride={stride}, padding={padding}): "
+        "the im2col matrix (C*KH*KW, N*H'*W') and the output",
+        (x.shape[1] * kh * kw + 2 * f, n * ho_ * wo_), dtype,
+    )
+    check_array_memory(f"conv2d_forward: x zero-padded by {padding}", (n, x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding), dtype)
+    x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xp = _pad(x, padding)
     ho = conv_output_size(x.shape[2], kh, stride, padding)
     wo = conv_output_size(x.shape[3], kw, stride, padding)
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     out = _forward_product(cols, w, b, n, ho, wo)
-    cache = (x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
+    cache = ConvCache(x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
     return out, cache
 
 
@@ -186,7 +195,8 @@ def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
     return dout
 
 
-def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+@finite_result("conv2d_backward")
+def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = True) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Backward pass of :func:`conv2d_forward` (Eqs. {eq-part3-dx}, {eq-part3-dw}, {eq-part3-db};
     seed 000 Eqs. A.27-A.29, A.32-A.33; seed 002 Eqs. 3.67-3.74; seed 003 section 5).
 
@@ -204,11 +214,16 @@ def conv2d_backward(dout: np.ndarray, cache: tuple, *, input_grad: bool = True) 
 
     Implements: Eqs. {eq-part3-conv-delta}, {eq-part3-db}, {eq-part3-dw}, {eq-part3-dx}, {eq-part3-dilate}, {eq-part3-conv-fwd-grads}
     """
-    x_shape, xp, w, stride, padding = cache[:5]
+    x_shape, xp, w, stride, padding, cols = check_cache(cache, ConvCache, "conv2d_backward")
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
-    kh, kw = w.shape[2:]
-    cols = cache[5] if len(cache) > 5 else _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
+    c, kh, kw = w.shape[1:]
+    check_array_memory(
+        f"conv2d_backward(dout of shape {dout.shape}): the im2col matrix and its gradient (C*KH*KW, N*H'*W')",
+        (c * kh * kw, n * ho * wo), np.result_type(dout, w), copies=2 if input_grad else 1,
+    )
+    if cols is None:  # a cache of the naive reference
+        cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     dx, dw, db = _backward_products(dout, xp.shape, w, cols, stride, input_grad)
     if dx is None:
         return None, dw, db
@@ -237,6 +252,7 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
     x, w, b, stride, padding = _check_forward(x, w, b, stride, padding)
     n, c, h, wd = x.shape
     f, _, kh, kw = w.shape
+    check_array_memory(f"conv2d_forward_naive: x zero-padded by {padding}", (n, c, h + 2 * padding, wd + 2 * padding), x.dtype)
     xp = _pad(x, padding)
     ho = conv_output_size(h, kh, stride, padding)
     wo = conv_output_size(wd, kw, stride, padding)
@@ -247,10 +263,10 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
                 for j in range(wo):
                     window = xp[i_n, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
                     out[i_n, i_f, i, j] = np.sum(window * w[i_f]) + b[i_f]
-    return out, (x.shape, xp, w, stride, padding)
+    return out, ConvCache(x.shape, xp, w, stride, padding)
 
 
-def conv2d_backward_naive(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def conv2d_backward_naive(dout: np.ndarray, cache: ConvCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Loop-based reference for :func:`conv2d_backward` (same equations, same shapes).
 
     Each output entry out[n, f, i, j] received xp[n, :, window] * w[f] + b[f]; so it sends
@@ -259,7 +275,7 @@ def conv2d_backward_naive(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, n
 
     Implements: Eqs. {eq-part3-db}, {eq-part3-dw}, {eq-part3-dx}
     """
-    x_shape, xp, w, stride, padding = cache[:5]  # a cache of conv2d_forward also holds its cols
+    x_shape, xp, w, stride, padding, _ = check_cache(cache, ConvCache, "conv2d_backward_naive")
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     kh, kw = w.shape[2:]

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from backprop._validation import as_float_array, check_choice
+from backprop._validation import as_float_array, check_choice, finite_result
 
 __all__ = ["rot180", "correlate2d", "convolve2d", "correlate2d_naive"]
 
@@ -81,6 +81,7 @@ def _correlate(x: np.ndarray, k: np.ndarray, mode: str, same_start: tuple[int, i
     return full[r : r + x.shape[0], c : c + x.shape[1]]
 
 
+@finite_result("correlate2d")
 def correlate2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray:
     """Cross-correlation ``out[i, j] = sum_{m,n} x[i+m, j+n] k[m, n]`` (Eq. {eq-part3-correlation}).
 
@@ -93,6 +94,7 @@ def correlate2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray
     return _correlate(x, k, mode, (k.shape[0] // 2, k.shape[1] // 2))
 
 
+@finite_result("convolve2d")
 def convolve2d(x: np.ndarray, k: np.ndarray, mode: str = "valid") -> np.ndarray:
     """True convolution ``out[i, j] = sum_{m,n} x[i+KH-1-m, j+KW-1-n] k[m, n]`` (Eq. {eq-part3-convolution}).
 

@@ -27,7 +27,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_labels, check_same_shape
+from backprop._validation import (
+    as_float_array,
+    check_choice,
+    check_labels,
+    check_same_shape,
+    finite_result,
+    reduction_dtype,
+    refuse_labels_as_targets,
+)
 from backprop.activations import sigmoid
 from backprop.data import one_hot
 
@@ -46,6 +54,7 @@ REDUCTIONS = ("sum", "mean")
 
 
 # --------------------------------------------------------------------------- log-sum-exp
+@finite_result("logsumexp")
 def logsumexp(z: np.ndarray) -> np.ndarray | float:
     """log(sum_k exp(z_k)) over the last axis, computed as m + log(sum_k exp(z_k - m)), m = max_k z_k.
 
@@ -56,11 +65,13 @@ def logsumexp(z: np.ndarray) -> np.ndarray | float:
     Implements: Eq. {eq-part2-ce-logsumexp}
     """
     z = as_float_array("z", z, ndim=(1, 2))
+    z = z.astype(reduction_dtype(z), copy=False)
     m = np.max(z, axis=-1, keepdims=True)
     out = m[..., 0] + np.log(np.sum(np.exp(z - m), axis=-1))
     return float(out) if z.ndim == 1 else out
 
 
+@finite_result("log_softmax")
 def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax(z)_k = z_k - logsumexp(z), row by row: z (K,) or (N, K) -> same shape.
 
@@ -70,6 +81,7 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     Implements: Eq. {eq-part2-ce-logsumexp}
     """
     z = as_float_array("z", z, ndim=(1, 2))
+    z = z.astype(reduction_dtype(z), copy=False)
     shifted = z - np.max(z, axis=-1, keepdims=True)  # subtract m first: (z_k - m) - log sum exp(z - m) is exact
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
 
@@ -78,9 +90,13 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
 def _logits_and_targets(logits: object, target: object) -> tuple[np.ndarray, np.ndarray]:
     """Validate (N, K) logits and turn labels (N,) or probability rows (N, K) into (N, K) floats."""
     logits = as_float_array("logits", logits, ndim=2)
+    logits = logits.astype(reduction_dtype(logits), copy=False)  # float16 is summed in float32
     n, k = logits.shape
     if isinstance(target, (list, tuple)):
-        target = np.asarray(target)
+        try:
+            target = np.asarray(target)
+        except ValueError as exc:  # ragged lists
+            raise TypeError(f"target must be a rectangular array; got a ragged {type(target).__name__}") from exc
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
         labels = check_labels("target", target, n_samples=n, n_classes=k, samples_of="logits")
         return logits, one_hot(labels, k)
@@ -114,6 +130,7 @@ def _scale(reduction: str, n: int) -> float:
 
 
 # --------------------------------------------------------------------------- softmax + categorical CE
+@finite_result("softmax_cross_entropy")
 def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
     """L = -sum_n sum_k t_nk log softmax(z_n)_k, divided by N when reduction="mean" (the default).
 
@@ -128,6 +145,7 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray, reduction: str
     return float(-np.sum(t * log_softmax(logits)) * scale)
 
 
+@finite_result("softmax_cross_entropy_backward")
 def softmax_cross_entropy_backward(logits: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
     """dL/dz = (softmax(z) - t) / N for reduction="mean" (Eq. {eq-part2-ce-softmax-delta};
     seed 003 section 3.2 "delta^L = y - t", seed 004 page 4 "delta = S - Y").
@@ -145,8 +163,10 @@ def softmax_cross_entropy_backward(logits: np.ndarray, target: np.ndarray, reduc
 # --------------------------------------------------------------------------- sigmoid + binary CE
 def _logits_and_binary(logits: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     logits = as_float_array("logits", logits, ndim=2)
+    refuse_labels_as_targets("y", y, logits.shape)
     y = as_float_array("y", y, ndim=2)
     check_same_shape("logits", logits, "y", y)
+    logits, y = logits.astype(reduction_dtype(logits), copy=False), y.astype(reduction_dtype(y), copy=False)
     bad = (y < 0) | (y > 1)
     if np.any(bad):
         where = tuple(int(i) for i in np.argwhere(bad)[0])
@@ -154,6 +174,7 @@ def _logits_and_binary(logits: object, y: object) -> tuple[np.ndarray, np.ndarra
     return logits, y
 
 
+@finite_result("sigmoid_bce")
 def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> float:
     """L = -sum_n sum_k [y log sigma(z) + (1 - y) log(1 - sigma(z))], divided by N for "mean".
 
@@ -169,6 +190,7 @@ def sigmoid_bce(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> f
     return float(np.sum(per_entry) * scale)
 
 
+@finite_result("sigmoid_bce_backward")
 def sigmoid_bce_backward(logits: np.ndarray, y: np.ndarray, reduction: str = "mean") -> np.ndarray:
     """dL/dz = (sigma(z) - y) / N for reduction="mean" (Eq. {eq-part2-ce-sigmoid-delta};
     the correct form of seed 002 Eq. 3.37-3.39 before the factor a^L).

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from backprop._validation import check_labels, check_positive_int
+from backprop._validation import check_array_memory, check_labels, check_positive_int, check_seed
 
 __all__ = ["DigitsSplit", "load_digits_split", "one_hot"]
 
@@ -41,6 +41,9 @@ def one_hot(labels: np.ndarray, n_classes: int, dtype=np.float64) -> np.ndarray:
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a floating-point type such as np.float32 or np.float64; got {dtype}")
+    check_array_memory(
+        f"one_hot(labels of shape {labels.shape}, n_classes={n_classes}): the targets (N, K)", (labels.shape[0], n_classes), dtype
+    )
     targets = np.zeros((labels.shape[0], n_classes), dtype=dtype)
     targets[np.arange(labels.shape[0]), labels] = 1.0
     return targets
@@ -60,10 +63,7 @@ def load_digits_split(test_size: float = 0.25, seed: int = 0) -> DigitsSplit:
         raise TypeError(f"test_size must be a float between 0 and 1; got {test_size!r} ({type(test_size).__name__})")
     if not 0.0 < float(test_size) < 1.0:
         raise ValueError(f"test_size must be strictly between 0 and 1 (a share of the samples); got {test_size}")
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer >= 0; got {seed!r} ({type(seed).__name__})")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed}")
+    seed = check_seed("seed", seed)
     digits = load_digits()
     x = digits.data.astype(np.float64) / 16.0
     y = digits.target.astype(np.int64)

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array
+from backprop._caches import DenseCache
+from backprop._validation import as_float_array, check_array_memory, check_cache, finite_result
 
-__all__ = ["dense_forward", "dense_backward"]
+__all__ = ["dense_forward", "dense_backward", "DenseCache"]
 
 
-def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, tuple]:
+@finite_result("dense_forward")
+def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, DenseCache]:
     """Net = x W^T + b (Eq. {eq-part1-net-row}: seed 000's A.3, one row per sample).
 
     x (N, D_in), W (D_out, D_in), b (D_out,) -> out (N, D_out).
-    Returns ``(out, cache)``; pass ``cache`` unchanged to :func:`dense_backward`.
+    Returns ``(out, cache)``; pass ``cache`` (a :class:`DenseCache`) unchanged to :func:`dense_backward`.
 
     Implements: Eqs. {eq-part1-net}, {eq-part1-net-row}, {eq-part1-update-net}, {eq-part2-ce-dense-forward}, {eq-part2-ce-neuron} (seed 000 Eq. A.3)
     """
@@ -36,11 +38,13 @@ def dense_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarr
             f"read as (D_out, D_in), so it expects D_in = {n_in}{hint}"
         )
     b = as_float_array("b", b, shape=(n_out,))
+    check_array_memory(f"dense_forward(x of shape {x.shape}, W of shape {W.shape}): the output (N, D_out)", (x.shape[0], n_out), np.result_type(x, W, b))
     out = x @ W.T + b
-    return out, (x, W)
+    return out, DenseCache(x, W)
 
 
-def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@finite_result("dense_backward")
+def dense_backward(dout: np.ndarray, cache: DenseCache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward pass of :func:`dense_forward`.
 
     Implements book Eq. (A.6) for the error sent back, ``dx = dout W`` ({eq-part1-backprop-rows},
@@ -55,7 +59,7 @@ def dense_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarr
 
     Implements: Eqs. {eq-part1-backprop-rows}, {eq-part1-update-weight-grad}, {eq-part1-update-bias-grad}, {eq-part1-update-outer}, {eq-part1-update-batch}, {eq-part2-ce-output-grads}, {eq-part2-ce-hidden-grads}, {eq-part2-ce-input-grad} (seed 000 Eqs. A.6, A.18-A.20)
     """
-    x, W = cache
+    x, W = check_cache(cache, DenseCache, "dense_backward")
     dout = as_float_array("dout", dout, ndim=2)
     expected = (x.shape[0], W.shape[0])
     if dout.shape != expected:

@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._validation import array_bytes, as_float_array, check_memory, check_positive_int, check_seed
 from backprop.activations import sigmoid
 from backprop.losses import half_squared_error
 
@@ -163,10 +163,8 @@ def example_network(sizes: Sequence[int] = (3, 4, 3, 2), seed: int = 0) -> tuple
     sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layers; got {tuple(sizes)}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer >= 0; got {seed!r} ({type(seed).__name__})")
-    if seed < 0:
-        raise ValueError(f"seed must be an integer >= 0; got {seed}")
+    seed = check_seed("seed", seed)
+    check_memory(f"example_network(sizes={tuple(sizes)}): the weights and biases", sum(array_bytes((a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])))
     rng = np.random.default_rng(seed)
     weights = [rng.normal(size=(b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
     biases = [rng.normal(size=b) for b in sizes[1:]]

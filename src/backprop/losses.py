@@ -21,7 +21,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_choice, check_same_shape
+from backprop._validation import (
+    as_float_array,
+    check_choice,
+    check_labels,
+    check_same_shape,
+    finite_result,
+    reduction_dtype,
+    refuse_labels_as_targets,
+)
 from backprop.data import one_hot
 
 __all__ = [
@@ -50,9 +58,15 @@ REDUCTIONS = ("sum", "mean")
 
 def _pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     output = as_float_array("output", output, ndim=2)
+    refuse_labels_as_targets("target", target, output.shape)
     target = as_float_array("target", target, ndim=2)
     check_same_shape("output", output, "target", target)
-    return output, target
+    return _at_least_float32(output), _at_least_float32(target)
+
+
+def _at_least_float32(a: np.ndarray) -> np.ndarray:
+    """float16 is computed (and summed) in float32: a float16 sum overflows past 65504."""
+    return a.astype(reduction_dtype(a), copy=False)
 
 
 def half_squared_error(output: np.ndarray, target: np.ndarray, reduction: str = "sum") -> float:
@@ -64,7 +78,7 @@ def half_squared_error(output: np.ndarray, target: np.ndarray, reduction: str = 
     """
     output, target = _pair(output, target)
     check_choice("reduction", reduction, REDUCTIONS)
-    total = 0.5 * float(np.sum((target - output) ** 2))
+    total = 0.5 * float(np.sum((target - output) ** 2, dtype=reduction_dtype(output)))
     return total / output.shape[0] if reduction == "mean" else total
 
 
@@ -81,7 +95,7 @@ def half_squared_error_grad(output: np.ndarray, target: np.ndarray, reduction: s
 
 def _reduce(per_entry: np.ndarray, reduction: str) -> float:
     check_choice("reduction", reduction, REDUCTIONS)
-    total = float(np.sum(per_entry))
+    total = float(np.sum(per_entry, dtype=reduction_dtype(per_entry)))
     return total / per_entry.shape[0] if reduction == "mean" else total
 
 
@@ -295,27 +309,21 @@ def binary_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduction:
 
 
 def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    output = as_float_array("output", output, ndim=2)
+    output = _at_least_float32(as_float_array("output", output, ndim=2))
     _probabilities("output", output)
     n, k = output.shape
     if isinstance(target, (list, tuple)):
-        target = np.asarray(target)
+        try:
+            target = np.asarray(target)
+        except ValueError as exc:  # ragged lists
+            raise TypeError(f"target must be a rectangular array; got a ragged {type(target).__name__}") from exc
     if isinstance(target, np.ndarray) and target.dtype.kind == "f" and target.ndim == 1:
         raise ValueError(
             f"target of shape {target.shape} holds floats: pass integer class labels (N,) = ({n},) "
             f"(convert them with .astype(int)) or one-hot rows (N, K) = ({n}, {k})"
         )
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        if target.shape != (n,):
-            raise ValueError(
-                f"integer labels must have shape (N,) = ({n},), one class index per sample; got shape {target.shape}"
-            )
-        bad = (target < 0) | (target >= k)
-        if np.any(bad):
-            raise ValueError(
-                f"labels must be class indices in 0..{k - 1} (output has K = {k} columns); "
-                f"got {int(target[bad][0])} at index {int(np.argmax(bad))}"
-            )
+        target = check_labels("target", target, n_samples=n, n_classes=k, samples_of="output")
         target = one_hot(target, k)
     else:
         target = as_float_array("target", target, ndim=2)
@@ -356,3 +364,8 @@ def categorical_cross_entropy_grad(output: np.ndarray, target: np.ndarray, reduc
     """
     output, target = _cce_pair(output, target)
     return _scale(-np.where(target > 0, target / np.where(target > 0, output, 1.0), 0.0), reduction)
+
+
+for _name in __all__:  # finite inputs give a finite loss and gradient, or an error naming the function
+    globals()[_name] = finite_result(_name)(globals()[_name])
+del _name

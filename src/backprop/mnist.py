@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._validation import as_float_array, check_array_memory, check_labels, check_memory, check_positive_int, check_seed
 
 __all__ = ["load_mnist_subset", "shift_images", "augment_with_shifts", "load_idx", "load_mnist_idx", "MNIST_MD5"]
 
@@ -51,6 +51,7 @@ def load_mnist_subset(
 
     n_train = check_positive_int("n_train", n_train)
     n_test = check_positive_int("n_test", n_test)
+    seed = check_seed("seed", seed)
     if np.dtype(dtype).kind != "f":
         raise TypeError(f"dtype must be a floating-point type such as np.float32; got {dtype!r}")
     X, y = mnist_data()
@@ -92,11 +93,16 @@ def augment_with_shifts(
     digits alone do not pin down.
     """
     x = as_float_array("x", x, ndim=4)
-    y = np.asarray(y)
-    if y.shape != (x.shape[0],):
-        raise ValueError(f"y has shape {y.shape} but x holds {x.shape[0]} images; one label per image was expected")
+    if np.shape(y) != (x.shape[0],):
+        raise ValueError(f"y has shape {np.shape(y)} but x holds {x.shape[0]} images; one label per image was expected")
+    y = check_labels("y", y, n_samples=x.shape[0])
     copies = check_positive_int("copies", copies)
     max_shift = check_positive_int("max_shift", max_shift)
+    seed = check_seed("seed", seed)
+    check_array_memory(  # the copies, then their concatenation with the originals
+        f"augment_with_shifts(x of shape {x.shape}, copies={copies}): the augmented images",
+        (x.shape[0] * (copies + 1), *x.shape[1:]), x.dtype, copies=2,
+    )
     if max_shift >= min(x.shape[2:]):
         raise ValueError(
             f"max_shift must be smaller than the maps, whose shape is {x.shape[2:]} (H, W); got {max_shift}"
@@ -140,19 +146,26 @@ def load_idx(path: str | Path, md5: str | None = None) -> np.ndarray:
         got = _md5(path)
         if got != expected.lower():
             raise ValueError(f"{path.name} has MD5 {got} but {expected} was expected: the file is damaged or not the original")
-    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
-        raise ValueError(f"{path.name} is not an IDX file (it must start with two zero bytes)")
+    opener = gzip.open if path.suffix == ".gz" else open
     types = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-    if raw[2] not in types:
-        raise ValueError(f"{path.name}: unknown IDX type code 0x{raw[2]:02x}")
-    ndim = raw[3]
-    shape = tuple(int(d) for d in np.frombuffer(raw, dtype=">i4", count=ndim, offset=4))
-    dtype = np.dtype(types[raw[2]])
-    offset = 4 + 4 * ndim
-    if len(raw) - offset != int(np.prod(shape)) * dtype.itemsize:
-        raise ValueError(f"{path.name}: header says shape {shape} but the file holds {len(raw) - offset} data bytes")
-    return np.frombuffer(raw, dtype=dtype, offset=offset).reshape(shape).astype(dtype.newbyteorder("="))
+    with opener(path, "rb") as fh:  # the header first: its shape says how much to decompress
+        head = fh.read(4)
+        if len(head) < 4 or head[0] != 0 or head[1] != 0:
+            raise ValueError(f"{path.name} is not an IDX file (it must start with two zero bytes)")
+        if head[2] not in types:
+            raise ValueError(f"{path.name}: unknown IDX type code 0x{head[2]:02x}")
+        ndim = head[3]
+        dims = fh.read(4 * ndim)
+        if len(dims) != 4 * ndim:
+            raise ValueError(f"{path.name}: the header is cut short ({ndim} dimensions announced)")
+        shape = tuple(int(d) for d in np.frombuffer(dims, dtype=">i4", count=ndim))
+        dtype = np.dtype(types[head[2]])
+        n_bytes = int(np.prod(shape, dtype=object)) * dtype.itemsize if shape else dtype.itemsize
+        check_memory(f"load_idx({path.name}): the data of shape {shape} ({dtype.name}) that its header announces", 2 * n_bytes)
+        data = fh.read(n_bytes + 1)  # one byte more than announced reveals a longer file
+    if len(data) != n_bytes:
+        raise ValueError(f"{path.name}: header says shape {shape} but the file holds {len(data)}{'+' if len(data) > n_bytes else ''} data bytes")
+    return np.frombuffer(data, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
 def load_mnist_idx(folder: str | Path, dtype: type = np.float64) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

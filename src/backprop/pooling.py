@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._caches import AvgPoolCache, MaxPoolCache
+from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
 from backprop.conv import conv_output_size
 
 __all__ = [
@@ -120,7 +121,8 @@ def _block_sum(blocks: np.ndarray) -> np.ndarray:
 # ----------------------------------------------------------------------------- average
 
 
-def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, tuple]:
+@finite_result("avg_pool2d_forward")
+def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, AvgPoolCache]:
     """out[n, c, i, j] = (1 / size^2) * sum of the window of x at (i*stride, j*stride).
 
     x (N, C, H, W) -> out (N, C, H', W'), same dtype as x.  Seed 000 calls this 2x2
@@ -135,9 +137,10 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
         out /= size * size
     else:
         out = _windows(x, size, stride, Ho, Wo).mean(axis=(4, 5))
-    return out.astype(x.dtype, copy=False), (x.shape, x.dtype, size, stride)
+    return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
+@finite_result("avg_pool2d_backward")
 def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     """Backward pass of average pooling: Eq. {eq-part3-avgpool-backward}.
 
@@ -150,7 +153,7 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     Implements: Eqs. {eq-part3-avgpool-backward}, {eq-part3-avgpool-upsample}
     """
-    x_shape, dtype, size, stride = cache
+    x_shape, dtype, size, stride = check_cache(cache, AvgPoolCache, "avg_pool2d_backward")
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (*x_shape[:2], Ho, Wo))
     share = (dout / (size * size)).astype(dtype, copy=False)
@@ -180,7 +183,7 @@ def avg_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
                 for j in range(Wo):
                     window = x[n, c, i * stride : i * stride + size, j * stride : j * stride + size]
                     out[n, c, i, j] = window.sum() / (size * size)
-    return out, (x.shape, x.dtype, size, stride)
+    return out, AvgPoolCache(x.shape, x.dtype, size, stride)
 
 
 def avg_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
@@ -188,7 +191,7 @@ def avg_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     Implements: Eq. {eq-part3-avgpool-backward}
     """
-    x_shape, dtype, size, stride = cache
+    x_shape, dtype, size, stride = check_cache(cache, AvgPoolCache, "avg_pool2d_backward_naive")
     N, C = x_shape[:2]
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo))
@@ -217,13 +220,14 @@ def max_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
+    check_array_memory(f"max_pool2d_forward(x of shape {x.shape}, size={size}, stride={stride}): the windows (N, C, H', W', size^2)", (N, C, Ho, Wo, size * size), x.dtype)
     if stride == size:
         flat = _blocks(x, size, Ho, Wo).transpose(0, 1, 2, 4, 3, 5).reshape(N, C, Ho, Wo, size * size)
     else:
         flat = _windows(x, size, stride, Ho, Wo).reshape(N, C, Ho, Wo, size * size)
     winner = flat.argmax(axis=-1)  # argmax returns the first maximum: the documented tie rule
     out = np.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
-    return out, (x.shape, x.dtype, size, stride, winner)
+    return out, MaxPoolCache(x.shape, x.dtype, size, stride, winner)
 
 
 def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
@@ -238,9 +242,10 @@ def max_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     Implements: Eq. {eq-part3-maxpool-backward}
     """
-    x_shape, dtype, size, stride, winner = cache
+    x_shape, dtype, size, stride, winner = check_cache(cache, MaxPoolCache, "max_pool2d_backward")
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]
+    check_array_memory("max_pool2d_backward: the routed error (N, C, H', W', size^2)", (N, C, Ho, Wo, size * size), dtype, copies=2)
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo)).astype(dtype, copy=False)
     dx = np.zeros(x_shape, dtype=dtype)
     if stride == size:
@@ -276,7 +281,7 @@ def max_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
                             best = k
                     winner[n, c, i, j] = best
                     out[n, c, i, j] = window.ravel()[best]
-    return out, (x.shape, x.dtype, size, stride, winner)
+    return out, MaxPoolCache(x.shape, x.dtype, size, stride, winner)
 
 
 def max_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
@@ -284,7 +289,7 @@ def max_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
 
     Implements: Eq. {eq-part3-maxpool-backward}
     """
-    x_shape, dtype, size, stride, winner = cache
+    x_shape, dtype, size, stride, winner = check_cache(cache, MaxPoolCache, "max_pool2d_backward_naive")
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo))

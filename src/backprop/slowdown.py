@@ -23,8 +23,8 @@ import numbers
 
 import numpy as np
 
-from backprop._validation import check_choice, check_positive_int
-from backprop.activations import sigmoid, sigmoid_backward
+from backprop._validation import check_array_memory, check_choice, check_positive_int
+from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.cross_entropy import sigmoid_bce, sigmoid_bce_backward
 from backprop.losses import half_squared_error, half_squared_error_grad
 
@@ -74,14 +74,15 @@ def train_sigmoid_neuron(
     y = _real("y", y, 0.0, 1.0)
     learning_rate = _real("learning_rate", learning_rate, positive=True)
     epochs = check_positive_int("epochs", epochs)
+    check_array_memory(f"train_sigmoid_neuron(epochs={epochs}): the five recorded curves", (epochs + 1,), copies=5)
     target = np.array([[y]])
     rec = {key: np.empty(epochs + 1) for key in ("loss", "output", "w", "b", "dz")}
     for epoch in range(epochs + 1):
         z = np.array([[w * x + b]])
-        a = sigmoid(z)
+        a, act_cache = sigmoid_forward(z)
         if loss == "squared":
             value = half_squared_error(a, target)
-            dz = sigmoid_backward(half_squared_error_grad(a, target), a)
+            dz = sigmoid_backward(half_squared_error_grad(a, target), act_cache)
         else:
             value = sigmoid_bce(z, target)
             dz = sigmoid_bce_backward(z, target)

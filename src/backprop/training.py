@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_labels, check_positive_int
+from backprop._validation import _describe, as_float_array, check_labels, check_positive_int, check_seed
 from backprop.models.protocol import check_model
 from backprop.progress import EpochProgress
 
@@ -65,26 +65,69 @@ def apply_weight_decay(params: Mapping[str, np.ndarray], grads: Mapping[str, np.
 
     A parameter is a weight when its name starts with ``"W"`` or ``"w"``; the gradients of
     all other parameters (biases) are returned unchanged.  This is the gradient of
-    ``loss + weight_decay / 2 * sum over weights of ||W||^2``.
+    ``loss + weight_decay / 2 * sum over weights of ||W||^2``.  A gradient or parameter
+    with NaN or inf, or a sum that overflows, raises ``FloatingPointError`` naming it.
 
     Implements: Eq. {eq-part2-ce-weight-decay}
     """
+    return _weight_decay(params, grads, weight_decay, "")
+
+
+def _weight_decay(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray], weight_decay: object, where: str) -> dict:
     weight_decay = _check_nonnegative("weight_decay", weight_decay)
-    _check_grads(params, grads)
-    return {
-        name: (g + weight_decay * params[name]) if (weight_decay and _is_weight(name)) else g
-        for name, g in grads.items()
-    }
+    grads = _check_grads(params, grads, where)
+    out = {}
+    for name, g in grads.items():
+        if weight_decay and _is_weight(name):
+            _check_finite_param(name, params[name], where)
+            with np.errstate(over="ignore", invalid="ignore"):
+                g = g + weight_decay * params[name]
+            if not np.all(np.isfinite(g)):
+                raise FloatingPointError(
+                    f"gradient {name!r} plus weight_decay * {name} overflowed{where}; "
+                    f"try a smaller weight_decay (got {weight_decay}) or a smaller learning_rate"
+                )
+        out[name] = g
+    return out
 
 
 def sgd_step(params: dict, grads: Mapping[str, np.ndarray], learning_rate: float) -> None:
     """Eq. A.10 for every parameter, in place: ``params[name] -= learning_rate * grads[name]``.
 
+    ``learning_rate`` must be a finite number > 0.  Every gradient is checked, and every
+    new value computed, before any parameter changes: a NaN or inf in a gradient, or an
+    update that overflows, raises ``FloatingPointError`` naming the parameter and leaves
+    ``params`` as they were.
+
     Implements: Eqs. {eq-part1-update-gd}, {eq-part2-ce-update} (seed 000 Eq. A.10)
     """
-    _check_grads(params, grads)
+    learning_rate = _check_learning_rate(learning_rate)
+    _sgd_update(params, grads, learning_rate, "")
+
+
+def _sgd_update(params: dict, grads: Mapping[str, np.ndarray], learning_rate: float, where: str) -> None:
+    grads = _check_grads(params, grads, where)
+    new = {}
     for name, g in grads.items():
-        params[name] -= learning_rate * g
+        _check_finite_param(name, params[name], where)
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = (params[name] - learning_rate * g).astype(params[name].dtype, copy=False)
+        if not np.all(np.isfinite(value)):
+            raise FloatingPointError(
+                f"the update of parameter {name!r} overflowed{where} (learning_rate * gradient is too large "
+                f"for {params[name].dtype}); the parameters were left unchanged; try a smaller learning_rate "
+                f"(got {learning_rate})"
+            )
+        new[name] = value
+    for name, value in new.items():  # write only once every new value is known to be finite
+        params[name][...] = value
+
+
+def _check_learning_rate(value: object) -> float:
+    value = _check_nonnegative("learning_rate", value)
+    if value == 0:
+        raise ValueError("learning_rate must be > 0; got 0.0 (nothing would change)")
+    return value
 
 
 def _check_nonnegative(name: str, value: object) -> float:
@@ -96,16 +139,39 @@ def _check_nonnegative(name: str, value: object) -> float:
     return value
 
 
-def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray]) -> None:
+def _check_finite_param(name: str, p: np.ndarray, where: str) -> None:
+    if not np.all(np.isfinite(p)):
+        raise FloatingPointError(
+            f"parameter {name!r} already holds NaN or inf{where}; re-initialise the model "
+            "and train with a smaller learning_rate"
+        )
+
+
+def _check_grads(params: Mapping[str, np.ndarray], grads: Mapping[str, np.ndarray], where: str = "") -> dict:
+    """Return the gradients as float arrays of their parameters' shapes, every entry finite, or raise."""
     if not isinstance(grads, Mapping):
         raise TypeError(f"loss_and_grads must return (loss, grads) with grads a dict; got a {type(grads).__name__}")
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a dict of parameter arrays; got a {type(params).__name__}")
     if set(grads) != set(params):
         raise ValueError(
             f"the gradients' names {sorted(grads)} differ from the parameters' names {sorted(params)}"
         )
+    out = {}
     for name, g in grads.items():
+        if not isinstance(params[name], np.ndarray) or params[name].dtype.kind != "f":
+            raise TypeError(f"params[{name!r}] must be a float numpy array; got {_describe(params[name])}")
         if np.shape(g) != np.shape(params[name]):
             raise ValueError(f"gradient {name!r} has shape {np.shape(g)} but parameter {name!r} has shape {params[name].shape}")
+        g = as_float_array(f"gradient {name!r}", g, allow_empty=True, finite=False)
+        if not np.all(np.isfinite(g)):
+            bad = int(g.size - np.count_nonzero(np.isfinite(g)))
+            raise FloatingPointError(
+                f"gradient {name!r} has {bad} NaN or infinite value(s){where}; the parameters were left unchanged. "
+                "An overflow in the forward or backward pass: try a smaller learning_rate"
+            )
+        out[name] = g
+    return out
 
 
 def _check_x(name: str, x: object) -> np.ndarray:
@@ -148,12 +214,9 @@ def train(
     y_train = check_labels("y_train", y_train, n_samples=x_train.shape[0])
     epochs = check_positive_int("epochs", epochs)
     batch_size = check_positive_int("batch_size", batch_size)
-    learning_rate = _check_nonnegative("learning_rate", learning_rate)
-    if learning_rate == 0:
-        raise ValueError("learning_rate must be > 0; got 0.0 (nothing would change)")
+    learning_rate = _check_learning_rate(learning_rate)
     weight_decay = _check_nonnegative("weight_decay", weight_decay)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; got {seed!r} ({type(seed).__name__})")
+    seed = check_seed("seed", seed)
     if (x_test is None) != (y_test is None):
         raise ValueError("give both x_test and y_test, or neither")
     if x_test is not None:
@@ -166,19 +229,28 @@ def train(
     n = x_train.shape[0]
     history = History()
     bar = EpochProgress(epochs, enabled=progress)
+    step = 0
     for epoch in range(1, epochs + 1):
         order = rng.permutation(n)
         total = 0.0
         for start in range(0, n, batch_size):
             idx = order[start : start + batch_size]
-            loss, grads = model.loss_and_grads(x_train[idx], y_train[idx])
-            loss = float(loss)
+            step += 1
+            where = f" at step {step} (epoch {epoch}, samples {start}..{start + idx.size - 1} of the epoch's order)"
+            result = model.loss_and_grads(x_train[idx], y_train[idx])
+            if not isinstance(result, tuple) or len(result) != 2:
+                raise TypeError(f"model.loss_and_grads must return (loss, grads); got {_describe(result)}")
+            loss, grads = result
+            try:
+                loss = float(loss)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"model.loss_and_grads must return a number as its loss; got {loss!r}") from exc
             if not np.isfinite(loss):
                 raise FloatingPointError(
-                    f"the loss became {loss} in epoch {epoch}; try a smaller learning_rate (got {learning_rate})"
+                    f"the loss became {loss}{where}; the parameters were left unchanged; "
+                    f"try a smaller learning_rate (got {learning_rate})"
                 )
-            _check_grads(model.params, grads)
-            sgd_step(model.params, apply_weight_decay(model.params, grads, weight_decay), learning_rate)
+            _sgd_update(model.params, _weight_decay(model.params, grads, weight_decay, where), learning_rate, where)
             total += loss * idx.size
         history.train_loss.append(total / n)
         history.train_accuracy.append(accuracy(model.predict(x_train), y_train))

@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_array_memory, check_positive_int
 from backprop.activations import (
     check_alpha,
     leaky_relu,
@@ -59,6 +59,7 @@ def activation_data(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0
     alpha = check_alpha(alpha)
     if check_positive_int("points", points) < 2:
         raise ValueError(f"points must be at least 2 (the curves need two ends); got {points}")
+    check_array_memory(f"activation_data(points={points}): the curves z, f, f' and the tangent (and their line copies)", (points,), copies=12)
     f, fprime = ACTIVATIONS[function]
     extra = (alpha,) if function == "leaky_relu" else ()
     z = np.linspace(Z_RANGE[0], Z_RANGE[1], points)

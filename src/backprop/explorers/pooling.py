@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from backprop._validation import check_choice, check_positive_int
+from backprop._validation import check_artists, check_choice, check_positive_int, check_seed
 from backprop.figures.layout import COLUMN_WIDTH, fit_cell_labels
 from backprop.pooling import avg_pool2d_backward, avg_pool2d_forward, max_pool2d_backward, max_pool2d_forward
 
@@ -39,6 +39,8 @@ def pooling_data(kind: str = "max", size: int = 2, stride: int = 2, height: int 
     stride = check_positive_int("stride", stride)
     height = check_positive_int("height", height)
     width = check_positive_int("width", width)
+    seed = check_seed("seed", seed)
+    check_artists(f"pooling_data(height={height}, width={width}): three {height}x{width} grids of cells and labels", 6 * height * width)
     note = ""
     if size > min(height, width):
         note = f"size {size} does not fit in a {height}x{width} map: shrunk to {min(height, width)}"

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_artists, check_positive_int
 from backprop.conv import check_padding, conv2d_forward, conv_output_size
 from backprop.figures.layout import COLUMN_WIDTH, fit_cell_labels
 
@@ -55,6 +55,10 @@ def sliding_kernel_data(
     kernel = check_positive_int("kernel", kernel)
     stride = check_positive_int("stride", stride)
     padding = check_padding(padding)
+    check_artists(
+        f"sliding_kernel_data(height={height}, width={width}, padding={padding}): the padded image, kernel and output grids",
+        2 * ((height + 2 * padding) * (width + 2 * padding) + kernel * kernel + height * width),
+    )
     out_h = conv_output_size(height, kernel, stride, padding)
     out_w = conv_output_size(width, kernel, stride, padding)
     image = _demo_image(height, width)

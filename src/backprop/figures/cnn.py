@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_artists, check_positive_int
 from backprop.figures.layout import COLUMN_WIDTH
 from backprop.models.lenet import LayerShape, lenet_layer_shapes
 
@@ -179,6 +179,7 @@ def draw_cnn_architecture(*, feature_maps: int = 4, dense_layers: int = 2, class
     feature_maps = check_positive_int("feature_maps", feature_maps)
     dense_layers = check_positive_int("dense_layers", dense_layers)
     classes = check_positive_int("classes", classes)
+    check_artists(f"draw_cnn_architecture(dense_layers={dense_layers}, classes={classes})", 40 + dense_layers * (7 + 49) + 8 * classes)
     fig, ax = _canvas(COLUMN_WIDTH, 4.0, 16.0, 9.5)
     y1, y2 = 6.6, 2.5  # the two rows
     # upper row: feature extraction
@@ -230,6 +231,10 @@ def draw_conv_network(*, kernels: int = 4, dense_width: int = 5, classes: int = 
     kernels = check_positive_int("kernels", kernels)
     dense_width = check_positive_int("dense_width", dense_width)
     classes = check_positive_int("classes", classes)
+    check_artists(
+        f"draw_conv_network(kernels={kernels}, dense_width={dense_width}, classes={classes})",
+        40 + 3 * (dense_width + 2) ** 2 + (dense_width + 2) * classes + classes,
+    )
     fig, ax = _canvas(COLUMN_WIDTH, 4.0, 16.0, 9.5)
     n = dense_width + 1  # one slot is the vertical ellipsis
     half = (n - 1) * 0.5 / 2
@@ -297,6 +302,8 @@ def draw_lenet(
     """
     shapes = lenet_layer_shapes(input_size=input_size, conv_channels=conv_channels, kernel_size=kernel_size,
                                 pool_size=pool_size, num_classes=num_classes)
+    n_blocks = len(shapes)
+    check_artists(f"draw_lenet(conv_channels={tuple(conv_channels)}, num_classes={num_classes})", 30 * n_blocks + 4 * num_classes)
     fig, ax = _canvas(COLUMN_WIDTH, 4.0, 16.0, 12.0)
     largest = max(s.height for s in shapes)
     gap = 2.1

@@ -23,7 +23,7 @@ from typing import Sequence
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_artists, check_positive_int
 from backprop.figures.layout import COLUMN_WIDTH
 
 __all__ = [
@@ -102,6 +102,8 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
     sizes = _check_sizes("nodes_shown", nodes_shown, min_layers=4)
     if len(sizes) != 4:
         raise ValueError(f"nodes_shown must list the 4 layers of Fig. A.1 (D, M, N, Z); got {len(sizes)}")
+    check_artists(f"draw_feedforward_network(nodes_shown={tuple(sizes)}): nodes, connections and labels",
+                  3 * sum(sizes) + sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + 40)
     letters = [("i", "D", "X"), ("j", "M", "O"), ("k", "N", "O"), ("z", "Z", "O")]
     names = ["Layer 1 (input)\nD nodes", "Layer 2\nM nodes", "Layer 3\nN nodes", "Layer 4 = L (output)\nZ nodes"]
     colors = [COLORS["input"], COLORS["hidden"], COLORS["hidden"], COLORS["output"]]
@@ -153,6 +155,7 @@ def draw_error_backprop(n_upper: int = 3) -> Figure:
     (book Eq. A.5).
     """
     n = check_positive_int("n_upper", n_upper)
+    check_artists(f"draw_error_backprop(n_upper={n})", 6 * n + 20)
     spacing = 1.3
     ys = _column(n + (1 if n >= 2 else 0), spacing)
     if n >= 2:
@@ -249,6 +252,7 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     z_j^l = sum_i w_ij^l a_i^{l-1} + b_j^l, and passed through sigma to a_j^l.
     """
     n = check_positive_int("n_inputs", n_inputs)
+    check_artists(f"draw_neuron(n_inputs={n})", 6 * n + 20)
     spacing = 1.0
     ys = _column(n + (1 if n >= 2 else 0), spacing)
     if n >= 2:

@@ -26,12 +26,16 @@ class CNNBase:
     n_classes = 10
     input_size = 28
 
-    def _check_x(self, x: np.ndarray) -> np.ndarray:
+    def _validate_x(self, x: np.ndarray) -> np.ndarray:
+        """x checked under its own name (errors never name an inner layer's argument), dtype kept."""
         x = as_float_array("x", x, ndim=4)
         want = (1, self.input_size, self.input_size)
         if x.shape[1:] != want:
             raise ValueError(f"x has shape {x.shape} but (N, 1, {self.input_size}, {self.input_size}) was expected")
-        return x.astype(self.dtype, copy=False)
+        return x
+
+    def _check_x(self, x: np.ndarray) -> np.ndarray:
+        return self._validate_x(x).astype(self.dtype, copy=False)
 
     @property
     def n_params(self) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_positive_int
+from backprop._validation import array_bytes, as_float_array, check_labels, check_memory, check_positive_int, check_seed
 from backprop.activations import relu_backward, relu_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
 from backprop.dense import dense_backward, dense_forward
@@ -33,7 +33,11 @@ class SoftmaxClassifier:
         sizes = [check_positive_int("layer_sizes entry", s) for s in layer_sizes]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes needs at least (D, K); got {tuple(layer_sizes)}")
-        rng = np.random.default_rng(seed)
+        check_memory(
+            f"SoftmaxClassifier(layer_sizes={tuple(sizes)}): the weights and biases",
+            sum(array_bytes((a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])),
+        )
+        rng = np.random.default_rng(check_seed("seed", seed))
         self.layer_sizes = tuple(sizes)
         self.params: dict[str, np.ndarray] = {}
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
@@ -71,6 +75,7 @@ class SoftmaxClassifier:
         Implements: Eqs. {eq-part2-ce-softmax-delta}, {eq-part2-ce-relu-delta}, {eq-part2-ce-hidden-grads}, {eq-part2-delta-rule-003} (seed 003 sections 3.2, 4)
         """
         z, caches = self._forward(x)
+        labels = check_labels("labels", labels, n_samples=z.shape[0], n_classes=z.shape[1])
         loss = softmax_cross_entropy(z, labels)
         dout = softmax_cross_entropy_backward(z, labels)
         grads: dict[str, np.ndarray] = {}

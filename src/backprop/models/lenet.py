@@ -19,7 +19,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from backprop._validation import check_choice, check_labels, check_positive_int
+from backprop._validation import array_bytes, check_choice, check_labels, check_memory, check_positive_int, check_seed
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.conv import conv2d_backward, conv2d_forward, conv_output_size
 from backprop.data import one_hot
@@ -76,8 +76,12 @@ class LeNet(CNNBase):
         self.channels = (c1, c2)
         k = 5
         n_flat = c2 * 4 * 4
+        check_memory(
+            f"LeNet(channels={self.channels}): the kernels and weights",
+            array_bytes((c1 * k * k + c2 * c1 * k * k + 10 * n_flat + c1 + c2 + 10,), self.dtype),
+        )
         bound = BOUNDS[init]
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         self.bounds = {
             "W1": bound(*conv_fans(1, c1, k)),
             "W2": bound(*conv_fans(c1, c2, k)),
@@ -95,6 +99,7 @@ class LeNet(CNNBase):
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> sigmoid outputs O (N, 10), and the caches of every layer."""
         p = self.params
+        x = self._check_x(x)
         c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 6, 24, 24), Eq. A.22 as a correlation
         a1, act1 = sigmoid_forward(c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 6, 12, 12)

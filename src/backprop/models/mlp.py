@@ -24,7 +24,16 @@ from typing import Sequence
 
 import numpy as np
 
-from backprop._validation import as_float_array, check_labels
+from backprop._caches import MLPCache
+from backprop._validation import (
+    array_bytes,
+    as_float_array,
+    check_cache,
+    check_labels,
+    check_memory,
+    check_seed,
+    refuse_labels_as_targets,
+)
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.data import one_hot
 from backprop.dense import dense_backward, dense_forward
@@ -68,8 +77,11 @@ def init_mlp(sizes: Sequence[int], seed: int = 0) -> dict[str, np.ndarray]:
     ``b{l}`` (sizes[l],) starts at zero.
     """
     sizes = _check_sizes(sizes)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an integer; got {seed!r}")
+    seed = check_seed("seed", seed)
+    check_memory(
+        f"init_mlp(sizes={sizes}): the weights and biases",
+        sum(array_bytes((a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:])),
+    )
     rng = np.random.default_rng(seed)
     params: dict[str, np.ndarray] = {}
     for l in range(1, len(sizes)):
@@ -79,7 +91,7 @@ def init_mlp(sizes: Sequence[int], seed: int = 0) -> dict[str, np.ndarray]:
     return params
 
 
-def mlp_forward(params: dict, x: np.ndarray) -> tuple[np.ndarray, list]:
+def mlp_forward(params: dict, x: np.ndarray) -> tuple[np.ndarray, MLPCache]:
     """O^1 = x, then O^{l+1} = sigmoid(O^l W_l^T + b_l) for every layer (Eqs. A.2-A.3).
 
     x (N, D) -> output (N, K).  Returns ``(output, cache)``; pass the cache to
@@ -92,15 +104,15 @@ def mlp_forward(params: dict, x: np.ndarray) -> tuple[np.ndarray, list]:
     d_in = params["W1"].shape[1]
     if x.shape[1] != d_in:
         raise ValueError(f"x has {x.shape[1]} features per sample (shape {x.shape}) but the network expects D = {d_in}")
-    out, cache = x, []
+    out, layers = x, []
     for l in range(1, n_layers + 1):
         net, dense_cache = dense_forward(out, params[f"W{l}"], params[f"b{l}"])
         out, act_cache = sigmoid_forward(net)
-        cache.append((dense_cache, act_cache))
-    return out, cache
+        layers.append((dense_cache, act_cache))
+    return out, MLPCache(tuple(layers))
 
 
-def mlp_backward(dout: np.ndarray, cache: list) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def mlp_backward(dout: np.ndarray, cache: MLPCache) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Back-propagate dL/dO of the output through the whole network (Eqs. A.15-A.20).
 
     dout (N, K) is dL/dO^L (e.g. O - T for the summed half squared error, Eq. A.15).
@@ -111,10 +123,11 @@ def mlp_backward(dout: np.ndarray, cache: list) -> tuple[np.ndarray, dict[str, n
 
     Implements: Eqs. {eq-part1-update-deltas}, {eq-part1-update-network-grads} (seed 000 Eqs. A.15-A.20)
     """
+    (layers,) = check_cache(cache, MLPCache, "mlp_backward")
     dout = as_float_array("dout", dout, ndim=2)
     grads: dict[str, np.ndarray] = {}
-    for l in range(len(cache), 0, -1):
-        dense_cache, act_cache = cache[l - 1]
+    for l in range(len(layers), 0, -1):
+        dense_cache, act_cache = layers[l - 1]
         dnet = sigmoid_backward(dout, act_cache)
         dout, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dnet, dense_cache)
     return dout, {name: grads[name] for name in sorted(grads, key=lambda s: (int(s[1:]), s[0] != "W"))}
@@ -131,6 +144,7 @@ def mlp_loss_and_grads(
     Implements: Eq. {eq-part1-loss} (seed 000 Eq. A.1)
     """
     out, cache = mlp_forward(params, x)
+    refuse_labels_as_targets("target", target, out.shape)
     target = as_float_array("target", target, ndim=2)
     if target.shape != out.shape:
         raise ValueError(f"target has shape {target.shape} but the network's output has shape {out.shape} (N, K)")

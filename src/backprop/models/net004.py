@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import check_choice, check_labels
+from backprop._validation import check_choice, check_labels, check_seed
 from backprop.conv import conv2d_backward, conv2d_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
 from backprop.dense import dense_backward, dense_forward
@@ -41,7 +41,7 @@ class Net004(CNNBase):
         self.init = init
         self.dtype = check_dtype(dtype)
         bound = BOUNDS[init]
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed("seed", seed))
         self.bounds = {
             "W1": bound(*conv_fans(1, 4, 5)),  # sqrt(6 / ((1 + 4) 5^2))
             "W2": bound(*conv_fans(4, 6, 5)),  # sqrt(6 / ((4 + 6) 5^2))
@@ -62,6 +62,7 @@ class Net004(CNNBase):
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> logits (N, 10), and the caches of every layer."""
         p, f = self.params, self.activation
+        x = self._check_x(x)
         c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 4, 24, 24)
         a1, act1 = act_forward(f, c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 4, 12, 12)
