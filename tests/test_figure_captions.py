@@ -22,15 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-NOT_YET = {
-    "book/part1/forward_pass.ipynb",
-    "book/part1/backprop_error.ipynb",
-    "book/part1/updating_parameters.ipynb",
-    "book/part2/activations.ipynb",
-    "book/part2/losses.ipynb",
-    "book/part2/cross_entropy.ipynb",
-    "book/part3/lenet.ipynb",
-}
+NOT_YET: set[str] = set()
 WIDGET = "application/vnd.jupyter.widget-view+json"
 MIN_ALT_WORDS = 12  # real alt text describes the picture; "figure" or a file name is not enough
 
