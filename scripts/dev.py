@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     if command == "book":
         return build_book()
     if command == "test":
-        workers = ["-n", "2", "--dist", "loadfile"] if "-n" not in rest else []
+        workers = ["-n", "2", "--dist", "loadgroup"] if "-n" not in rest else []
         return run(PYTHON, "-m", "pytest", *workers, *rest)
     if command == "outputs":
         return run(PYTHON, "scripts/execute_notebooks.py", *rest)

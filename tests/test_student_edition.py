@@ -250,13 +250,26 @@ def _execution_problems(path: Path) -> list[str]:
     return problems
 
 
-def test_every_notebook_of_the_edition_runs_as_handed_out(edition):
-    """The whole edition, executed in a kernel: a stub must never make a later cell crash."""
+BOOK_NOTEBOOKS = [p.relative_to(BOOK).as_posix() for p in _notebooks(BOOK)]
+
+
+@pytest.mark.parametrize("notebook", [
+    pytest.param(rel, marks=pytest.mark.xdist_group(name=f"edition-run-{rel}")) for rel in BOOK_NOTEBOOKS
+])
+def test_every_notebook_of_the_edition_runs_as_handed_out(edition, notebook):
+    """Each notebook of the edition, executed in a kernel: a stub must never make a later cell crash.
+
+    One test (and one xdist group) per notebook, so that both workers share the runs.
+    """
+    out, _ = edition
+    problems = _execution_problems(out / "book" / notebook)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_edition_holds_every_notebook_and_its_checks(edition):
     out, _ = edition
     paths = _notebooks(out / "book")
-    assert len(paths) == len(_notebooks(BOOK))
-    problems = [p for path in paths for p in _execution_problems(path)]
-    assert not problems, "\n".join(problems)
+    assert [p.relative_to(out / "book").as_posix() for p in paths] == BOOK_NOTEBOOKS
     seen = sum(len(_exercise_calls(nbformat.read(p, as_version=4))) for p in paths)
     assert seen >= 2 * 10, f"expected the book's coding exercises in the edition, found {seen} check calls"
 
