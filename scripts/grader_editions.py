@@ -154,21 +154,29 @@ def _meta(grade_id: str, *, solution=False, grade=False, locked=True, points=Non
     return {"nbgrader": meta}
 
 
-def nbgrader_notebook(sheet: Sheet) -> nbformat.NotebookNode:
-    """The source notebook of an nbgrader assignment for ``sheet``."""
-    new_md, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
-    cells = [new_md(f"# {sheet.title}: coding exercises\n\n{INTRO.format(points=POINTS)}", metadata=_meta("intro")),
-             new_code(sheet.setup, metadata=_meta("setup"))]
-    for ex in sheet.exercises:
-        cells += [new_md(ex.statement, metadata=_meta(f"{ex.id}-statement")),
-                  new_code(ex.solution, metadata=_meta(f"{ex.id}-solution", solution=True, locked=False)),
-                  new_code(_test_source(ex.id), metadata=_meta(f"{ex.id}-test", grade=True, points=POINTS))]
+def _intro(sheet: Sheet) -> str:
+    return f"# {sheet.title}: coding exercises\n\n{INTRO.format(points=POINTS)}"
+
+
+def _sheet_notebook(sheet: Sheet, cells: list) -> nbformat.NotebookNode:
+    """A Python 3 notebook of ``cells``, their ids numbered after the sheet (both formats)."""
     for i, cell in enumerate(cells):
         cell.id = f"{sheet.name}-{i}"[-64:]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                    "language_info": {"name": "python"}}
     return nb
+
+
+def nbgrader_notebook(sheet: Sheet) -> nbformat.NotebookNode:
+    """The source notebook of an nbgrader assignment for ``sheet``."""
+    new_md, new_code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [new_md(_intro(sheet), metadata=_meta("intro")), new_code(sheet.setup, metadata=_meta("setup"))]
+    for ex in sheet.exercises:
+        cells += [new_md(ex.statement, metadata=_meta(f"{ex.id}-statement")),
+                  new_code(ex.solution, metadata=_meta(f"{ex.id}-solution", solution=True, locked=False)),
+                  new_code(_test_source(ex.id), metadata=_meta(f"{ex.id}-test", grade=True, points=POINTS))]
+    return _sheet_notebook(sheet, cells)
 
 
 def _otter_solution(source: str, fn: str) -> str:
@@ -190,7 +198,7 @@ def otter_notebook(sheet: Sheet) -> nbformat.NotebookNode:
         "check_all_cell: false", "export_cell: false", "solutions_pdf: false", "run_tests: true",
         "generate:", "  pdf: false", "  show_stdout: true",
     ])
-    cells = [raw(config), md(f"# {sheet.title}: coding exercises\n\n{INTRO.format(points=POINTS)}"), code(sheet.setup)]
+    cells = [raw(config), md(_intro(sheet)), code(sheet.setup)]
     for ex in sheet.exercises:
         # the tests are hidden: the student's own feedback is check(fn) in the cell, and the
         # student notebook needs no otter (no grader.check cells, no init cell)
@@ -198,12 +206,7 @@ def otter_notebook(sheet: Sheet) -> nbformat.NotebookNode:
                   raw("# BEGIN SOLUTION"), code(_otter_solution(ex.solution, ex.id)), raw("# END SOLUTION"),
                   raw("# BEGIN TESTS"), code("# HIDDEN\n" + _test_source(ex.id)),
                   raw("# END TESTS"), raw("# END QUESTION")]
-    for i, cell in enumerate(cells):
-        cell.id = f"{sheet.name}-{i}"[-64:]
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                   "language_info": {"name": "python"}}
-    return nb
+    return _sheet_notebook(sheet, cells)
 
 
 NBGRADER_CONFIG = '''# nbgrader configuration of the backprop book's coding exercises (written by scripts/grader_editions.py)
@@ -274,19 +277,18 @@ def write_grader_edition(book: Path, output: Path, fmt: str, *, chapters: list[s
     url = repository.config_url(root) if (root / "_config.yml").exists() else repository.PLACEHOLDER
     names = ", ".join(f"`{s.name}`" for s in sheets)
     first = sheets[0].name if sheets else "part1-forward_pass"
+    # nbgrader: source/<sheet>/<sheet>.ipynb; otter: <sheet>/<sheet>.ipynb with its requirements.txt
+    make_notebook, base = (nbgrader_notebook, output / "source") if fmt == "nbgrader" else (otter_notebook, output)
+    for sheet in sheets:
+        folder = base / sheet.name
+        folder.mkdir(parents=True)
+        nbformat.write(make_notebook(sheet), folder / f"{sheet.name}.ipynb")
+        if fmt == "otter":
+            (folder / "requirements.txt").write_text(f"backprop[student] @ git+{url}\n")
     if fmt == "nbgrader":
-        for sheet in sheets:
-            folder = output / "source" / sheet.name
-            folder.mkdir(parents=True)
-            nbformat.write(nbgrader_notebook(sheet), folder / f"{sheet.name}.ipynb")
         (output / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
         (output / "README.md").write_text(NBGRADER_README.format(names=names, points=POINTS, url=url, first=first))
     else:
-        for sheet in sheets:
-            folder = output / sheet.name
-            folder.mkdir(parents=True)
-            nbformat.write(otter_notebook(sheet), folder / f"{sheet.name}.ipynb")
-            (folder / "requirements.txt").write_text(f"backprop[student] @ git+{url}\n")
         (output / "README.md").write_text(OTTER_README.format(names=names, points=POINTS, first=first))
     return sheets
 

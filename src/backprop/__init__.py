@@ -78,7 +78,7 @@ from backprop.losses import (
     msle,
     msle_grad,
 )
-from backprop.models.classifiers import SoftmaxClassifier
+from backprop.models.classifiers import SoftmaxClassifier, relu_network_forward
 from backprop.slowdown import slowdown_curves, train_sigmoid_neuron
 
 # Part III: convolution, pooling and LeNet
@@ -137,7 +137,7 @@ __all__ = [
     "categorical_cross_entropy", "categorical_cross_entropy_grad",
     "logsumexp", "log_softmax", "softmax_cross_entropy", "softmax_cross_entropy_backward",
     "sigmoid_bce", "sigmoid_bce_backward", "naive_softmax_cross_entropy", "naive_sigmoid_bce",
-    "SoftmaxClassifier", "train_sigmoid_neuron", "slowdown_curves",
+    "SoftmaxClassifier", "relu_network_forward", "train_sigmoid_neuron", "slowdown_curves",
     # Part III: convolution, pooling and LeNet
     "correlate2d", "correlate2d_naive", "convolve2d", "rot180",
     "conv_output_size", "conv2d_forward", "conv2d_backward", "conv2d_forward_naive", "conv2d_backward_naive",

@@ -10,92 +10,81 @@ indexing work as for the plain tuples they replace.  Callers need not look insid
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
 
 import numpy as np
 
 __all__ = ["DenseCache", "SigmoidCache", "ReluCache", "TanhCache", "LeakyReluCache", "SoftmaxCache", "ConvCache", "AvgPoolCache", "MaxPoolCache", "MLPCache"]
 
 
-class DenseCache(NamedTuple):
-    """What :func:`dense_backward` needs from :func:`dense_forward`: its input x (N, D_in) and W (D_out, D_in)."""
+def _cache_type(name: str, made_by: str, doc: str, fields: dict[str, object], defaults: tuple = ()) -> type:
+    """A NamedTuple type ``name`` with ``fields`` (name: type), made by the forward function ``made_by``.
 
-    x: np.ndarray
-    W: np.ndarray
-    made_by = "dense_forward"
-
-
-class SigmoidCache(NamedTuple):
-    """The cache of :func:`sigmoid_forward`: the output O = sigmoid(z)."""
-
-    out: np.ndarray
-    made_by = "sigmoid_forward"
+    ``defaults`` are the values of the last fields, as for :func:`collections.namedtuple`.
+    """
+    cls = namedtuple(name, list(fields), defaults=defaults, module=__name__)
+    cls.__annotations__ = dict(fields)  # what typing.NamedTuple records
+    cls.__doc__ = doc
+    cls.made_by = made_by
+    return cls
 
 
-class ReluCache(NamedTuple):
-    """The cache of :func:`relu_forward`: the pre-activation z."""
+DenseCache = _cache_type(
+    "DenseCache", "dense_forward",
+    "What :func:`dense_backward` needs from :func:`dense_forward`: its input x (N, D_in) and W (D_out, D_in).",
+    {"x": np.ndarray, "W": np.ndarray},
+)
 
-    z: np.ndarray
-    made_by = "relu_forward"
+SigmoidCache = _cache_type(
+    "SigmoidCache", "sigmoid_forward", "The cache of :func:`sigmoid_forward`: the output O = sigmoid(z).",
+    {"out": np.ndarray},
+)
 
+ReluCache = _cache_type(
+    "ReluCache", "relu_forward", "The cache of :func:`relu_forward`: the pre-activation z.",
+    {"z": np.ndarray},
+)
 
-class TanhCache(NamedTuple):
-    """The cache of :func:`tanh_forward`: the output a = tanh(z)."""
+TanhCache = _cache_type(
+    "TanhCache", "tanh_forward", "The cache of :func:`tanh_forward`: the output a = tanh(z).",
+    {"out": np.ndarray},
+)
 
-    out: np.ndarray
-    made_by = "tanh_forward"
+LeakyReluCache = _cache_type(
+    "LeakyReluCache", "leaky_relu_forward",
+    "The cache of :func:`leaky_relu_forward`: the pre-activation z and the slope alpha.",
+    {"z": np.ndarray, "alpha": float},
+)
 
+SoftmaxCache = _cache_type(
+    "SoftmaxCache", "softmax_forward", "The cache of :func:`softmax_forward`: the output s = softmax(z), (..., K).",
+    {"s": np.ndarray},
+)
 
-class LeakyReluCache(NamedTuple):
-    """The cache of :func:`leaky_relu_forward`: the pre-activation z and the slope alpha."""
+ConvCache = _cache_type(
+    "ConvCache", "conv2d_forward",
+    "The cache of :func:`conv2d_forward` (and of the naive reference), for :func:`conv2d_backward`.",
+    # cols: the im2col matrix of the forward pass, reused by the backward pass (None: not kept)
+    {"x_shape": tuple, "xp": np.ndarray, "w": np.ndarray, "stride": int, "padding": int, "cols": np.ndarray | None},
+    defaults=(None,),
+)
 
-    z: np.ndarray
-    alpha: float
-    made_by = "leaky_relu_forward"
+_POOL_FIELDS = {"x_shape": tuple, "dtype": np.dtype, "size": int, "stride": int}
 
+AvgPoolCache = _cache_type(
+    "AvgPoolCache", "avg_pool2d_forward",
+    "The cache of :func:`avg_pool2d_forward`: the input's shape and dtype, size and stride.",
+    _POOL_FIELDS,
+)
 
-class SoftmaxCache(NamedTuple):
-    """The cache of :func:`softmax_forward`: the output s = softmax(z), (..., K)."""
+MaxPoolCache = _cache_type(
+    "MaxPoolCache", "max_pool2d_forward",
+    "The cache of :func:`max_pool2d_forward`: as :class:`AvgPoolCache` plus each window's winner (N, C, H', W').",
+    {**_POOL_FIELDS, "winner": np.ndarray},
+)
 
-    s: np.ndarray
-    made_by = "softmax_forward"
-
-
-class ConvCache(NamedTuple):
-    """The cache of :func:`conv2d_forward` (and of the naive reference), for :func:`conv2d_backward`."""
-
-    x_shape: tuple
-    xp: np.ndarray
-    w: np.ndarray
-    stride: int
-    padding: int
-    cols: np.ndarray | None = None  # the im2col matrix of the forward pass, reused by the backward pass
-    made_by = "conv2d_forward"
-
-
-class AvgPoolCache(NamedTuple):
-    """The cache of :func:`avg_pool2d_forward`: the input's shape and dtype, size and stride."""
-
-    x_shape: tuple
-    dtype: np.dtype
-    size: int
-    stride: int
-    made_by = "avg_pool2d_forward"
-
-
-class MaxPoolCache(NamedTuple):
-    """The cache of :func:`max_pool2d_forward`: as :class:`AvgPoolCache` plus each window's winner (N, C, H', W')."""
-
-    x_shape: tuple
-    dtype: np.dtype
-    size: int
-    stride: int
-    winner: np.ndarray
-    made_by = "max_pool2d_forward"
-
-
-class MLPCache(NamedTuple):
-    """The cache of :func:`backprop.mlp.mlp_forward`: one (DenseCache, SigmoidCache) pair per layer."""
-
-    layers: tuple
-    made_by = "mlp_forward"
+MLPCache = _cache_type(
+    "MLPCache", "mlp_forward",
+    "The cache of :func:`backprop.mlp.mlp_forward`: one (DenseCache, SigmoidCache) pair per layer.",
+    {"layers": tuple},
+)

@@ -83,6 +83,38 @@ def _column(n: int, spacing: float = 0.8) -> list[float]:
     return [((n - 1) / 2.0 - i) * spacing for i in range(n)]
 
 
+def _column_with_ellipsis(n: int, spacing: float) -> tuple[list[float], float | None]:
+    """y positions of n nodes of which the last stands for the whole layer, and of the ellipsis before it.
+
+    For n >= 2 the column has n + 1 slots: nodes 1 ... n-1, a vertical ellipsis, the last
+    node; for n = 1 one node and no ellipsis (``None``).
+    """
+    if n < 2:
+        return _column(n, spacing), None
+    ys = _column(n + 1, spacing)
+    return ys[: n - 1] + [ys[n]], ys[n - 1]
+
+
+def _numbered(n: int, last: str, single: str | None = None) -> list[str]:
+    """Labels 1 ... n-1 and ``last`` for the column of :func:`_column_with_ellipsis` (``single`` when n = 1)."""
+    if n < 2 and single is not None:
+        return [single]
+    return [str(i + 1) for i in range(n - 1)] + [last]
+
+
+def _connect_layers(ax, positions, xs, label_y: float, labels: Sequence[str], fontsize: int, backward: bool = False, **arrow):
+    """Connect every node of each layer to every node of the next, and label each bundle in a box at ``label_y``.
+
+    ``backward`` points the arrows from the later layer to the earlier one; ``arrow`` goes to :func:`_arrow`.
+    """
+    for layer, label in enumerate(labels):
+        for a in positions[layer]:
+            for b in positions[layer + 1]:
+                _arrow(ax, *((b, a) if backward else (a, b)), **arrow)
+        ax.text((xs[layer] + xs[layer + 1]) / 2, label_y, label, ha="center", va="top", fontsize=fontsize,
+                bbox=dict(boxstyle="round", facecolor="white", edgecolor="#888888"))
+
+
 def _check_sizes(name: str, sizes: Sequence[int], min_layers: int = 2) -> list[int]:
     if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
         raise TypeError(f"{name} must be a sequence of integers >= 1; got {sizes!r}")
@@ -114,25 +146,18 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
     positions = []
     for layer, (n, x) in enumerate(zip(sizes, xs)):
         idx, last, sym = letters[layer]
-        ys = _column(n + (1 if n >= 2 else 0), spacing)
-        if n >= 2:
-            ax.text(x, ys[n - 1], r"$\vdots$", ha="center", va="center", fontsize=14)
-            ys = ys[: n - 1] + [ys[n]]
-        labels = [str(i + 1) for i in range(n - 1)] + [last]
+        ys, ellipsis_y = _column_with_ellipsis(n, spacing)
+        if ellipsis_y is not None:
+            ax.text(x, ellipsis_y, r"$\vdots$", ha="center", va="center", fontsize=14)
         pos = []
-        for y, lab in zip(ys, labels):
+        for y, lab in zip(ys, _numbered(n, last)):
             sup = "" if layer == 0 else f"^{layer + 1}"
             _node(ax, x, y, f"${sym}_{{{lab}}}{sup}$", colors[layer], r=0.27, fontsize=10)
             pos.append((x, y))
         positions.append(pos)
         ax.text(x, height / 2 + 0.5, names[layer], ha="center", va="bottom", fontsize=10)
-    for layer in range(3):
-        for a in positions[layer]:
-            for b in positions[layer + 1]:
-                _arrow(ax, a, b, lw=0.6, shrink=13)
-        xm = (xs[layer] + xs[layer + 1]) / 2
-        ax.text(xm, -height / 2 - 0.25, f"$\\mathbf{{W}}_{{H_{layer + 1}}}$", ha="center", va="top", fontsize=12,
-                bbox=dict(boxstyle="round", facecolor="white", edgecolor="#888888"))
+    _connect_layers(ax, positions, xs, -height / 2 - 0.25, [f"$\\mathbf{{W}}_{{H_{layer + 1}}}$" for layer in range(3)],
+                    fontsize=12, lw=0.6, shrink=13)
     if bias:
         for layer in range(1, 4):
             bx, by = xs[layer] - 1.0, height / 2 + 0.1
@@ -140,7 +165,7 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
             for (x, y) in positions[layer]:
                 _arrow(ax, (bx, by), (x, y), lw=0.6, ls="--", color="#999999", shrink=11)
         ax.text(8.45, height / 2 + 0.1, "biases $d$", fontsize=10, ha="left", va="center", color="#666666")
-    for lab, (x, y) in zip([str(i + 1) for i in range(sizes[3] - 1)] + ["Z"], positions[3]):
+    for lab, (x, y) in zip(_numbered(sizes[3], "Z"), positions[3]):
         ax.text(x + 0.38, y, f"vs. $T_{{{lab}}}$", ha="left", va="center", fontsize=10)
     ax.text(3.9, -height / 2 - 1.05, r"$E = \sum_z \frac{1}{2}(T_z - O_z^4)^2$", ha="center", va="center", fontsize=11)
     return fig
@@ -157,11 +182,8 @@ def draw_error_backprop(n_upper: int = 3) -> Figure:
     n = check_positive_int("n_upper", n_upper)
     check_artists(f"draw_error_backprop(n_upper={n})", 6 * n + 20)
     spacing = 1.3
-    ys = _column(n + (1 if n >= 2 else 0), spacing)
-    if n >= 2:
-        ellipsis_y = ys[n - 1]
-        ys = ys[: n - 1] + [ys[n]]
-    labels = [str(i + 1) for i in range(n - 1)] + ["Z"] if n >= 2 else ["z"]
+    ys, ellipsis_y = _column_with_ellipsis(n, spacing)
+    labels = _numbered(n, "Z", single="z")
     height = (len(ys) + 1) * spacing + 1.5
     fig, ax = _figure(COLUMN_WIDTH, None, (-2.7, 8.6), (-height / 2 - 0.45, height / 2 + 0.55))
     xk, xz = 0.0, 5.0
@@ -178,7 +200,7 @@ def draw_error_backprop(n_upper: int = 3) -> Figure:
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"))
         ax.text(xz + 0.5, y, f"$\\Delta E_{{{lab}}}^L \\cdot f'(Net_{{{lab}}}^L)$", ha="left", va="center",
                 fontsize=11, color=COLORS["error"])
-    if n >= 2:
+    if ellipsis_y is not None:
         ax.text(xz, ellipsis_y, r"$\vdots$", ha="center", va="center", fontsize=16)
     ax.text(xk, height / 2 + 0.2, "layer $L-1$", ha="center", va="center", fontsize=11)
     ax.text(xz, height / 2 + 0.2, "layer $L$", ha="center", va="center", fontsize=11)
@@ -223,14 +245,8 @@ def draw_dense_forward(layer_sizes: Sequence[int] = (4, 3, 3, 2)) -> Figure:
     layer's weights and bias, each layer with ``z = W a + b`` and ``a = sigma(z)``.
     """
     sizes, names, xs, height, fig, ax, positions = _dense_grid(layer_sizes, "layer_sizes")
-    for layer in range(len(sizes) - 1):
-        for a in positions[layer]:
-            for b in positions[layer + 1]:
-                _arrow(ax, a, b, lw=0.6, shrink=10)
-        xm = (xs[layer] + xs[layer + 1]) / 2
-        nxt = names[layer + 1]
-        ax.text(xm, -height / 2 - 0.1, f"$W^{{{nxt}}},\\ b^{{{nxt}}}$", ha="center", va="top", fontsize=10,
-                bbox=dict(boxstyle="round", facecolor="white", edgecolor="#888888"))
+    _connect_layers(ax, positions, xs, -height / 2 - 0.1, [f"$W^{{{nxt}}},\\ b^{{{nxt}}}$" for nxt in names[1:]],
+                    fontsize=10, lw=0.6, shrink=10)
     for layer, (x, name) in enumerate(zip(xs, names)):
         if layer == 0:
             title = f"input $a^{{{name}}}$"
@@ -254,11 +270,8 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
     n = check_positive_int("n_inputs", n_inputs)
     check_artists(f"draw_neuron(n_inputs={n})", 6 * n + 20)
     spacing = 1.0
-    ys = _column(n + (1 if n >= 2 else 0), spacing)
-    if n >= 2:
-        ellipsis_y = ys[n - 1]
-        ys = ys[: n - 1] + [ys[n]]
-    labels = [str(i + 1) for i in range(n - 1)] + ["n"] if n >= 2 else ["1"]
+    ys, ellipsis_y = _column_with_ellipsis(n, spacing)
+    labels = _numbered(n, "n", single="1")
     height = max(len(ys) * spacing, 2.5) + 1.2
     fig, ax = _figure(COLUMN_WIDTH, None, (-0.7, 9.0), (-height / 2 - 0.5, height / 2 + 0.55))
     xs_sum, xs_act, xs_out = 3.9, 6.0, 8.3
@@ -269,7 +282,7 @@ def draw_neuron(n_inputs: int = 3) -> Figure:
         t = 0.45
         ax.text(t * xs_sum, (1 - t) * y + 0.08, f"$w_{{{lab}j}}^l$", ha="center", va="bottom", fontsize=10,
                 bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none"))
-    if n >= 2:
+    if ellipsis_y is not None:
         ax.text(0.0, ellipsis_y, r"$\vdots$", ha="center", va="center", fontsize=14)
     _node(ax, xs_sum, 0.0, r"$\Sigma$", COLORS["hidden"], r=0.45, fontsize=16)
     ax.text(xs_sum, -0.6, "$z_j^l$", ha="center", va="top", fontsize=11)
@@ -299,15 +312,9 @@ def draw_dense_backward(layer_sizes: Sequence[int] = (4, 3, 3, 2)) -> Figure:
     delta = dL/dz and each arrow bundle with the gradients dL/dW and dL/db it yields.
     """
     sizes, names, xs, height, fig, ax, positions = _dense_grid(layer_sizes, "layer_sizes")
-    for layer in range(len(sizes) - 1):
-        for a in positions[layer]:
-            for b in positions[layer + 1]:
-                _arrow(ax, b, a, lw=0.7, color=COLORS["error"], shrink=10, gid="error")
-        xm = (xs[layer] + xs[layer + 1]) / 2
-        nxt = names[layer + 1]
-        ax.text(xm, -height / 2 - 0.1,
-                f"$\\partial L/\\partial W^{{{nxt}}}$\n$\\partial L/\\partial b^{{{nxt}}}$",
-                ha="center", va="top", fontsize=10, bbox=dict(boxstyle="round", facecolor="white", edgecolor="#888888"))
+    _connect_layers(ax, positions, xs, -height / 2 - 0.1,
+                    [f"$\\partial L/\\partial W^{{{nxt}}}$\n$\\partial L/\\partial b^{{{nxt}}}$" for nxt in names[1:]],
+                    fontsize=10, backward=True, lw=0.7, color=COLORS["error"], shrink=10, gid="error")
     last = len(sizes) - 1
     for layer, (x, name) in enumerate(zip(xs, names)):
         if layer == 0:

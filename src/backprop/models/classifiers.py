@@ -1,7 +1,9 @@
 """Classifiers of Part II as models of the shared training protocol (book: "Cross-entropy meets sigmoid and softmax").
 
-:class:`SoftmaxClassifier`: dense layers with ReLU between them, a softmax output and the
-mean cross-entropy, the network on which the chapter compares weight decay.  The sigmoid
+:func:`relu_network_forward`: the forward run of dense layers with ReLU between them, up to
+the logits (the network that "Back through the hidden layers" differentiates by hand);
+:class:`SoftmaxClassifier`: that network with a softmax output and the mean cross-entropy,
+the network on which the chapter compares weight decay.  The sigmoid
 neuron of the learning-slowdown experiment is :func:`backprop.slowdown.train_sigmoid_neuron`.
 """
 
@@ -15,7 +17,40 @@ from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_
 from backprop.dense import dense_backward, dense_forward
 from backprop.init import glorot_bound, uniform_init
 
-__all__ = ["SoftmaxClassifier"]
+__all__ = ["relu_network_forward", "SoftmaxClassifier"]
+
+
+def relu_network_forward(params: dict, x: np.ndarray) -> tuple[list[np.ndarray], list[tuple]]:
+    """The forward run of dense layers with ReLU between them, up to the logits of the last layer.
+
+    ``params`` holds ``W1`` (H_1, D), ``b1`` (H_1,), ``W2`` (H_2, H_1), ... as in
+    :func:`backprop.dense_forward`; x (N, D), one sample per row.  Layer m computes the net
+    input z^m = a^{m-1} (W^m)^T + b^m and, below the last layer, a^m = ReLU(z^m); the last
+    layer's z (N, K) has no activation: it is the logits that :func:`backprop.sigmoid_bce`
+    and :func:`backprop.softmax_cross_entropy` take.
+
+    Returns ``(nets, caches)``: ``nets[m - 1]`` is z^m (N, H_m), so ``nets[-1]`` is the
+    logits; ``caches[m - 1]`` is layer m's pair (DenseCache, ReluCache), with None for the
+    last layer's ReLU, for :func:`backprop.dense_backward` and :func:`backprop.relu_backward`
+    in reverse order.
+
+    Implements: Eqs. {eq-part2-ce-dense-forward}, {eq-part2-relu} (seed 002 Eqs. 3.10, 3.16)
+    """
+    if not isinstance(params, dict) or "W1" not in params:
+        raise TypeError(f"params must be a dict with keys W1, b1, W2, b2, ... (W1 of shape (H_1, D)); got {params!r:.80}")
+    n_layers = 1
+    while f"W{n_layers + 1}" in params:
+        n_layers += 1
+    out = as_float_array("x", x, ndim=2)
+    nets, caches = [], []
+    for m in range(1, n_layers + 1):
+        z, dense_cache = dense_forward(out, params[f"W{m}"], params[f"b{m}"])
+        relu_cache = None
+        if m < n_layers:
+            out, relu_cache = relu_forward(z)
+        nets.append(z)
+        caches.append((dense_cache, relu_cache))
+    return nets, caches
 
 
 class SoftmaxClassifier:
@@ -50,15 +85,8 @@ class SoftmaxClassifier:
 
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list]:
         x = as_float_array("x", x, shape=(None, self.layer_sizes[0]))
-        caches = []
-        out = x
-        for i in range(1, self.n_layers + 1):
-            out, dense_cache = dense_forward(out, self.params[f"W{i}"], self.params[f"b{i}"])
-            relu_cache = None
-            if i < self.n_layers:
-                out, relu_cache = relu_forward(out)
-            caches.append((dense_cache, relu_cache))
-        return out, caches
+        nets, caches = relu_network_forward(self.params, x)
+        return nets[-1], caches
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         """The output layer's net input z (N, K) for the samples x (N, D)."""

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Callable, Sequence
+
 import numpy as np
+
+from backprop.classroom._registry import Case
 
 BATCH_SIZES = (1, 4, 5, 3, 6)
 """Batch sizes of the five cases of a batch exercise: N = 1 first, then batches."""
+
+LAYER_SIZES = ((2, 3), (3, 5), (2, 4), (4, 3), (3, 2))
+"""(K, D) of the five cases of a layer exercise: K outputs, D inputs, never equal."""
 
 BIG_LOGITS = np.array([[1000.0, -1000.0, 999.0], [-1000.0, -1000.0, -999.0]])
 """Logits of +-1000: exact answers exist, a naive np.exp overflows."""
@@ -38,6 +45,25 @@ def batch_factors(n: int, k: int | None = None) -> dict:
     if k is not None and k != n:
         out.setdefault(float(k), "K, the number of outputs; the mean is over N only")
         out.setdefault(float(n * k), "N*K; the mean is over N only, not over all N*K entries")
+    return out
+
+
+def no_mean_factors(n: int, what: str) -> dict:
+    """The factor N of a per-sample answer (none for N = 1): each sample's ``what`` is its own."""
+    return {float(n): f"N, the batch size; each sample's {what} is its own, no mean here"} if n > 1 else {}
+
+
+def batch_cases(sizes: Sequence, draw: Callable[..., tuple], factors: Callable[[int], dict] | None = None) -> list[Case]:
+    """One :class:`Case` per batch size of :data:`BATCH_SIZES`, zipped with ``sizes``.
+
+    ``sizes`` holds each case's other sizes, an int (K) or a tuple ((K, D)); ``draw(n, *size)``
+    returns the case's arguments (drawing from the exercise's generator) and ``factors(n)``
+    its factor words (none when ``factors`` is None).
+    """
+    out = []
+    for n, size in zip(BATCH_SIZES, sizes):
+        args = draw(n, *(size if isinstance(size, tuple) else (size,)))
+        out.append(Case(args, factors=factors(n) if factors else {}, n=n))
     return out
 
 

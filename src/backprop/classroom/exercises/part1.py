@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from backprop.classroom._registry import Case, register_exercise
-from backprop.classroom.exercises._common import BATCH_SIZES, batch_factors, shape, sigmoid, summary
+from backprop.classroom.exercises._common import (
+    LAYER_SIZES,
+    batch_cases,
+    batch_factors,
+    no_mean_factors,
+    shape,
+    sigmoid,
+    summary,
+)
 
 # ------------------------------------------------------------------ sigmoid_prime
 
@@ -49,10 +57,10 @@ register_exercise(
 
 
 def _net_input_cases(rng):
-    out = []
-    for n, (k, d) in zip(BATCH_SIZES, [(3, 2), (2, 3), (3, 5), (4, 2), (2, 5)]):
-        out.append(Case((rng.standard_normal((n, d)), rng.standard_normal((k, d)), rng.standard_normal(k)), n=n))
-    return out
+    def draw(n, k, d):
+        return rng.standard_normal((n, d)), rng.standard_normal((k, d)), rng.standard_normal(k)
+
+    return batch_cases([(3, 2), (2, 3), (3, 5), (4, 2), (2, 5)], draw)
 
 
 @summary("W (K, D) used without .T: the net inputs of the rows of x are x @ W.T + b")
@@ -94,14 +102,14 @@ register_exercise(
 
 
 def _output_delta_cases(rng):
-    out = []
-    for n, k in zip(BATCH_SIZES, (3, 2, 3, 4, 2)):
-        output = rng.uniform(0.05, 0.95, (n, k))
-        target = rng.uniform(0.0, 1.0, (n, k))
-        factors = {float(n): "N, the batch size; each sample's delta is its own, no mean here"} if n > 1 else {}
-        factors[2.0] = "the 2 of the square, cancelled by the 1/2 of the loss, Eq. (eq-part1-loss)"
-        out.append(Case((output, target), factors=factors, n=n))
-    return out
+    def draw(n, k):
+        return rng.uniform(0.05, 0.95, (n, k)), rng.uniform(0.0, 1.0, (n, k))  # output, target
+
+    def factors(n):
+        return {**no_mean_factors(n, "delta"),
+                2.0: "the 2 of the square, cancelled by the 1/2 of the loss, Eq. (eq-part1-loss)"}
+
+    return batch_cases((3, 2, 3, 4, 2), draw, factors)
 
 
 register_exercise(
@@ -133,11 +141,10 @@ register_exercise(
 
 
 def _hidden_error_cases(rng):
-    out = []
-    for n, (k, d) in zip(BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
-        factors = {float(n): "N, the batch size; each sample's error is its own, no mean here"} if n > 1 else {}
-        out.append(Case((rng.standard_normal((n, k)), rng.standard_normal((k, d))), factors=factors, n=n))
-    return out
+    def draw(n, k, d):
+        return rng.standard_normal((n, k)), rng.standard_normal((k, d))  # delta_next, W_next
+
+    return batch_cases(LAYER_SIZES, draw, lambda n: no_mean_factors(n, "error"))
 
 
 @summary("delta_next @ W_next.T: a .T too many, delta_next (N, K) @ W_next (K, D) gives (N, D)")
@@ -182,11 +189,10 @@ register_exercise(
 
 
 def _dense_backward_cases(rng):
-    out = []
-    for n, (k, d) in zip(BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
-        args = (rng.standard_normal((n, k)), rng.standard_normal((n, d)), rng.standard_normal((k, d)))
-        out.append(Case(args, factors=batch_factors(n), n=n))
-    return out
+    def draw(n, k, d):
+        return rng.standard_normal((n, k)), rng.standard_normal((n, d)), rng.standard_normal((k, d))  # dout, x, W
+
+    return batch_cases(LAYER_SIZES, draw, batch_factors)
 
 
 def _dense_backward_reference(dout, x, W):
@@ -242,16 +248,10 @@ register_exercise(
 
 
 def _minibatch_cases(rng):
-    out = []
-    for n, (k, d) in zip(BATCH_SIZES, [(2, 3), (3, 5), (2, 4), (4, 3), (3, 2)]):
-        args = (
-            rng.standard_normal((n, d)),
-            rng.standard_normal((k, d)),
-            rng.standard_normal(k),
-            rng.uniform(0.0, 1.0, (n, k)),
-        )
-        out.append(Case(args, factors=batch_factors(n), n=n))
-    return out
+    def draw(n, k, d):  # x, W, b, target
+        return rng.standard_normal((n, d)), rng.standard_normal((k, d)), rng.standard_normal(k), rng.uniform(0.0, 1.0, (n, k))
+
+    return batch_cases(LAYER_SIZES, draw, batch_factors)
 
 
 def _minibatch_reference(x, W, b, target):
