@@ -47,6 +47,8 @@ __all__ = [
 
 
 def check_padding(padding: object) -> int:
+    if type(padding) is int and padding >= 0:  # the common case first (bool is not of type int)
+        return padding
     if isinstance(padding, bool) or not isinstance(padding, numbers.Integral):
         raise TypeError(f"padding must be an integer >= 0; got {padding!r} ({type(padding).__name__})")
     if padding < 0:
@@ -185,8 +187,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     check_array_memory(f"conv2d_forward: x zero-padded by {padding}", (n, x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding), dtype)
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xp = _pad(x, padding)
-    ho = conv_output_size(x.shape[2], kh, stride, padding)
-    wo = conv_output_size(x.shape[3], kw, stride, padding)
+    ho, wo = ho_, wo_  # Eq. {eq-part3-output-size}; _check_forward made sure the kernel fits
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     out = _forward_product(cols, w, b, n, ho, wo)
     cache = ConvCache(x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
