@@ -90,8 +90,11 @@ def array_bytes(shape: tuple, dtype: object = np.float64, copies: int = 1) -> in
 def check_array_memory(what: str, shape: tuple, dtype: object = np.float64, copies: int = 1) -> None:
     """:func:`check_memory` for ``copies`` arrays of ``shape``; ``what`` names them and who asks."""
     shape = tuple(int(d) for d in shape)
+    n_bytes = array_bytes(shape, dtype, copies)
+    if n_bytes <= MEMORY_BUDGET_BYTES:  # the common case: no message to build
+        return
     label = f"{what}, shape {shape} of {np.dtype(dtype).name}" + (f" ({copies} arrays of it)" if copies != 1 else "")
-    check_memory(label, array_bytes(shape, dtype, copies))
+    check_memory(label, n_bytes)
 
 
 def check_artists(what: str, n_artists: int) -> None:

@@ -14,15 +14,19 @@ Shapes (book notation page):
     b    (F,)               one bias per filter, added once (not once per input channel)
     out  (N, F, H', W')     H' = floor((H + 2 padding - KH) / stride) + 1, likewise W'
 
-The fast path is im2col plus one matrix product (BLAS): the padded input's strided window
+The fast path is im2col plus matrix products (BLAS): the padded input's strided window
 view (N, C, H', W', KH, KW) is copied once into the matrix ``cols`` of shape
-(C*KH*KW, N*H'*W') (the copy whose inner axis is W', the cheap direction), and the layer is
-``cols.T @ w`` for the forward pass, ``dout @ cols.T`` for the kernel gradient: no Python
-loop over pixels or batch items.  The input gradient is one product ``dout @ w`` of shape
-(N*H'*W', C*KH*KW), scattered back with one strided whole-array addition per kernel offset
-(KH*KW of them).  The products are those of a ``tensordot`` over the same axes; with
-OpenBLAS their float32 results may differ in the last bit between 1 and 2 BLAS threads,
-which is why the notebooks run with one.
+(C*KH*KW, N*H'*W') (column (n, i, j) holds the window that output (i, j) of sample n
+reads; the copy's inner axis is W', the cheap direction).  The forward pass multiplies the
+weights, an (F, C*KH*KW) matrix, by each sample's block of H'*W' columns (one ``np.matmul``
+over a strided view of cols: the result is already NCHW, and each product stays in the
+cache); the kernel gradient is the sum over samples of dout[n] times cols[n]^T; the bias
+gradient is one sum.  The input gradient is one product w^T dout, with the error laid out
+(F, H'*W'*N), batch axis last, scattered back (col2im) with one whole-array addition per
+kernel offset (KH*KW of them), each moving runs of W'*N numbers.  BLAS may round the last
+bit differently with 1 and 2 threads (and float32 more visibly), which is why the
+notebooks run with one.  ``benchmarks/NOTES.md`` has the profile and timings behind these
+choices.
 ``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
 tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
