@@ -53,6 +53,11 @@ call (one full pass over each array for NaN/inf), and the many small numpy calls
 fixed cost PyTorch's compiled kernels do not pay.  The ratio table of this round was
 measured while the 2-core machine ran other jobs (load average above 20): see the report
 of issue 16; rerun on an idle machine before quoting it.
+
+Issue 16 (third round): the two libraries now run alternately, step by step, and the ratio
+printed is the median of the ratios of consecutive pairs (steady under a changing load).
+The profile of this round, what was changed and the before/after table are in
+``benchmarks/NOTES.md``.
 """
 
 from __future__ import annotations
