@@ -53,6 +53,11 @@ call (one full pass over each array for NaN/inf), and the many small numpy calls
 fixed cost PyTorch's compiled kernels do not pay.  The ratio table of this round was
 measured while the 2-core machine ran other jobs (load average above 20): see the report
 of issue 16; rerun on an idle machine before quoting it.
+
+Issue 16 (third round): the two libraries now run alternately, step by step, and the ratio
+printed is the median of the ratios of consecutive pairs (steady under a changing load).
+The profile of this round, what was changed and the before/after table are in
+``benchmarks/NOTES.md``.
 """
 
 from __future__ import annotations
@@ -83,7 +88,30 @@ def median_ms(step, repeats: int) -> float:
     return 1000 * statistics.median(times)
 
 
-def time_numpy(model_cls, dtype, x, y, repeats: int) -> float:
+def paired_ms(step_a, step_b, repeats: int) -> tuple[float, float, float]:
+    """Median times (ms) of ``step_a`` and ``step_b`` run alternately, and the median of the
+    ratios a / b of each consecutive pair.
+
+    Alternating the two libraries step by step, rather than timing one and then the other,
+    makes both see the same load: on a machine shared with other jobs the ratio of a pair
+    is far steadier than either time.
+    """
+    for _ in range(2):
+        step_a()
+        step_b()
+    times_a, times_b = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        step_a()
+        mid = time.perf_counter()
+        step_b()
+        times_a.append(mid - start)
+        times_b.append(time.perf_counter() - mid)
+    ratios = [a / b for a, b in zip(times_a, times_b)]
+    return 1000 * statistics.median(times_a), 1000 * statistics.median(times_b), statistics.median(ratios)
+
+
+def numpy_step(model_cls, dtype, x, y):
     model = model_cls(seed=0, dtype=dtype)
     xb = x.astype(dtype)
 
@@ -91,10 +119,10 @@ def time_numpy(model_cls, dtype, x, y, repeats: int) -> float:
         _, grads = model.loss_and_grads(xb, y)
         sgd_step(model.params, grads, LEARNING_RATE)
 
-    return median_ms(step, repeats)
+    return step
 
 
-def time_torch(name: str, dtype_name: str, x, y, repeats: int) -> float | None:
+def torch_step(name: str, dtype_name: str, x, y):
     try:
         import torch
     except ImportError:
@@ -119,7 +147,7 @@ def time_torch(name: str, dtype_name: str, x, y, repeats: int) -> float | None:
         loss_fn(net(xt), yt).backward()
         opt.step()
 
-    return median_ms(step, repeats)
+    return step
 
 
 def main() -> None:
@@ -148,13 +176,17 @@ def main() -> None:
                 torch.set_num_threads(threads)
             for name, cls in chosen:
                 for dtype in (np.float32, np.float64):
-                    ms = time_numpy(cls, dtype, x, y, args.repeats)
-                    line = f"threads {threads}  {name:7s} {np.dtype(dtype).name:8s} backprop (numpy) {ms:8.2f} ms/step"
-                    ref = time_torch(name, np.dtype(dtype).name, x, y, args.repeats)
-                    if ref is not None:
-                        line += f"   torch {ref:8.2f} ms/step   ratio {ms / ref:5.2f}"
-                        rows.append((name, np.dtype(dtype).name, threads, ms / ref))
-                    print(line, flush=True)
+                    dt = np.dtype(dtype).name
+                    ours = numpy_step(cls, dtype, x, y)
+                    ref = torch_step(name, dt, x, y) if torch is not None else None
+                    if ref is None:
+                        ms = median_ms(ours, args.repeats)
+                        print(f"threads {threads}  {name:7s} {dt:8s} backprop (numpy) {ms:8.2f} ms/step", flush=True)
+                        continue
+                    ms, ref_ms, ratio = paired_ms(ours, ref, args.repeats)
+                    rows.append((name, dt, threads, ratio))
+                    print(f"threads {threads}  {name:7s} {dt:8s} backprop (numpy) {ms:8.2f} ms/step   "
+                          f"torch {ref_ms:8.2f} ms/step   ratio {ratio:5.2f} (median of paired steps)", flush=True)
     if rows:
         print("\nnumpy time / torch time")
         print(f"{'network':8s} {'dtype':8s} " + " ".join(f"{t:>2d} thread(s)" for t in thread_counts))

@@ -90,8 +90,11 @@ def array_bytes(shape: tuple, dtype: object = np.float64, copies: int = 1) -> in
 def check_array_memory(what: str, shape: tuple, dtype: object = np.float64, copies: int = 1) -> None:
     """:func:`check_memory` for ``copies`` arrays of ``shape``; ``what`` names them and who asks."""
     shape = tuple(int(d) for d in shape)
+    n_bytes = array_bytes(shape, dtype, copies)
+    if n_bytes <= MEMORY_BUDGET_BYTES:  # the common case: no message to build
+        return
     label = f"{what}, shape {shape} of {np.dtype(dtype).name}" + (f" ({copies} arrays of it)" if copies != 1 else "")
-    check_memory(label, array_bytes(shape, dtype, copies))
+    check_memory(label, n_bytes)
 
 
 def check_artists(what: str, n_artists: int) -> None:
@@ -106,7 +109,7 @@ def check_finite_result(operation: str, value: object) -> object:
     come back as a silent inf or NaN.
     """
     arr = np.asarray(value)
-    if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
         bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise FloatingPointError(
             f"{operation} overflowed: {bad} of its {arr.size} result value(s) are NaN or infinite although every "
@@ -218,16 +221,8 @@ def as_float_array(
     complex and object arrays raise ``TypeError``: the book's functions compute
     gradients, which only make sense for real floating-point numbers.
     """
-    if isinstance(value, (list, tuple)):
-        try:
-            value = np.asarray(value)
-        except ValueError as exc:  # ragged lists
-            raise TypeError(f"{name} must be a rectangular array of floats; got a ragged {type(value).__name__}") from exc
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        value = np.asarray(value, dtype=float)
-    value = _plain_ndarray(name, value)
-    if not isinstance(value, np.ndarray):
-        raise TypeError(f"{name} must be a numpy array of floats; got {_describe(value)}")
+    if type(value) is not np.ndarray:  # the common case, a plain ndarray, skips these conversions
+        value = _to_ndarray(name, value)
     if value.dtype.kind != "f":
         kind = {"i": "integer", "u": "unsigned integer", "b": "boolean", "c": "complex", "O": "object"}.get(
             value.dtype.kind, str(value.dtype)
@@ -243,9 +238,24 @@ def as_float_array(
         _check_shape(name, value.shape, shape)
     if not allow_empty and value.size == 0:
         raise ValueError(f"{name} is empty (shape {value.shape}); an empty batch has no loss and no gradient")
-    if finite and not np.all(np.isfinite(value)):
+    if finite and not np.isfinite(value).all():
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); check the previous step for an overflow")
+    return value
+
+
+def _to_ndarray(name: str, value: object) -> np.ndarray:
+    """Lists, tuples and real scalars as ndarrays; ndarray subclasses as :func:`_plain_ndarray` says; else ``TypeError``."""
+    if isinstance(value, (list, tuple)):
+        try:
+            value = np.asarray(value)
+        except ValueError as exc:  # ragged lists
+            raise TypeError(f"{name} must be a rectangular array of floats; got a ragged {type(value).__name__}") from exc
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        value = np.asarray(value, dtype=float)
+    value = _plain_ndarray(name, value)
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{name} must be a numpy array of floats; got {_describe(value)}")
     return value
 
 
@@ -291,6 +301,8 @@ def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> 
 
 def check_positive_int(name: str, value: object) -> int:
     """Return ``value`` as an int, or raise if it is not an integer >= 1."""
+    if type(value) is int and value >= 1:  # the common case first (bool is not of type int)
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= 1; got {value!r} ({type(value).__name__})")
     if value < 1:

@@ -65,14 +65,16 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """The kernel of :func:`sigmoid` for a validated float array: the same two forms, computed in
-    place (one buffer for exp(-|z|) and the result, one for the numerators)."""
+    """The kernel of :func:`sigmoid` for a validated float array: the same two forms as one
+    quotient, exp(min(z, 0)) / (1 + exp(-|z|)), whose numerator is 1 for z >= 0 and exp(z)
+    for z < 0 (so no boolean mask, no ``np.where``).  Computed in place, two buffers."""
     if z.ndim == 0:  # a 0-d array: numpy's out= needs an array, not the scalar abs() returns
         return _sigmoid(z.reshape(1)).reshape(())
     e = np.abs(z)
     np.negative(e, out=e)
     np.exp(e, out=e)  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
-    numerator = np.where(z < 0, e, 1.0)  # 1 / (1 + exp(-z)) for z >= 0, exp(z) / (1 + exp(z)) for z < 0
+    numerator = np.minimum(z, 0.0)
+    np.exp(numerator, out=numerator)  # exp(0) = 1 for z >= 0, exp(z) (the same value as e) for z < 0
     e += 1.0
     np.divide(numerator, e, out=e)
     return e.astype(z.dtype, copy=False)

@@ -14,15 +14,19 @@ Shapes (book notation page):
     b    (F,)               one bias per filter, added once (not once per input channel)
     out  (N, F, H', W')     H' = floor((H + 2 padding - KH) / stride) + 1, likewise W'
 
-The fast path is im2col plus one matrix product (BLAS): the padded input's strided window
+The fast path is im2col plus matrix products (BLAS): the padded input's strided window
 view (N, C, H', W', KH, KW) is copied once into the matrix ``cols`` of shape
-(C*KH*KW, N*H'*W') (the copy whose inner axis is W', the cheap direction), and the layer is
-``cols.T @ w`` for the forward pass, ``dout @ cols.T`` for the kernel gradient: no Python
-loop over pixels or batch items.  The input gradient is one product ``dout @ w`` of shape
-(N*H'*W', C*KH*KW), scattered back with one strided whole-array addition per kernel offset
-(KH*KW of them).  The products are those of a ``tensordot`` over the same axes; with
-OpenBLAS their float32 results may differ in the last bit between 1 and 2 BLAS threads,
-which is why the notebooks run with one.
+(C*KH*KW, N*H'*W') (column (n, i, j) holds the window that output (i, j) of sample n
+reads; the copy's inner axis is W', the cheap direction).  The forward pass multiplies the
+weights, an (F, C*KH*KW) matrix, by each sample's block of H'*W' columns (one ``np.matmul``
+over a strided view of cols: the result is already NCHW, and each product stays in the
+cache); the kernel gradient is the sum over samples of dout[n] times cols[n]^T; the bias
+gradient is one sum.  The input gradient is one product w^T dout, with the error laid out
+(F, H'*W'*N), batch axis last, scattered back (col2im) with one whole-array addition per
+kernel offset (KH*KW of them), each moving runs of W'*N numbers.  BLAS may round the last
+bit differently with 1 and 2 threads (and float32 more visibly), which is why the
+notebooks run with one.  ``benchmarks/NOTES.md`` has the profile and timings behind these
+choices.
 ``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
 tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
@@ -47,6 +51,8 @@ __all__ = [
 
 
 def check_padding(padding: object) -> int:
+    if type(padding) is int and padding >= 0:  # the common case first (bool is not of type int)
+        return padding
     if isinstance(padding, bool) or not isinstance(padding, numbers.Integral):
         raise TypeError(f"padding must be an integer >= 0; got {padding!r} ({type(padding).__name__})")
     if padding < 0:
@@ -124,34 +130,42 @@ def _im2col(xp: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> 
 
 
 def _col2im(dcols: np.ndarray, xp_shape: tuple, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
-    """The adjoint of :func:`_im2col`: dxp[n, c, s*i + m, s*j + q] += dcols[(c, m, q), (n, i, j)].
+    """The adjoint of :func:`_im2col`: dxp[n, c, s*i + m, s*j + q] += dcols[(c, m, q), (i, j, n)].
 
-    dcols (C*KH*KW, N*H'*W') -> dxp (N, C, H, W) (the padded shape).  One whole-array
-    addition per kernel offset (m, q), KH*KW of them, into a (C, N, H, W) buffer, so that
-    both operands of each addition run along image rows.  The offsets are added in the
-    order m, then q, as in the loop reference.
+    dcols (C*KH*KW, H'*W'*N), its columns ordered (i, j, n): the batch axis LAST, unlike
+    ``cols``.  Returns dxp in the layout (C, H, W, N) (the padded shape), the batch axis last
+    too.  One whole-array addition per kernel offset (m, q), KH*KW of them, in the order m,
+    then q, as in the loop reference.  With the batch axis last, each addition moves runs of
+    W'*N consecutive numbers (512 for LeNet's C2) instead of runs of W' (8): about three
+    times faster than the same additions in NCHW.
     """
     n, c, hp, wp = xp_shape
-    blocks = dcols.reshape(c, kh, kw, n, ho, wo)
-    dxt = np.zeros((c, n, hp, wp), dtype=dcols.dtype)
+    blocks = dcols.reshape(c, kh, kw, ho, wo, n)
+    dxt = np.zeros((c, hp, wp, n), dtype=dcols.dtype)
     for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
         for q in range(kw):
-            dxt[:, :, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, m, q]
-    return dxt.transpose(1, 0, 2, 3)
+            dxt[:, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, m, q]
+    return dxt
+
+
+def _per_sample(cols: np.ndarray, n: int) -> np.ndarray:
+    """cols (C*KH*KW, N*H'*W') seen as N matrices (C*KH*KW, H'*W'), one per sample: a strided view, no copy."""
+    return cols.reshape(cols.shape[0], n, -1).transpose(1, 0, 2)
 
 
 def _forward_product(cols: np.ndarray, w: np.ndarray, b: np.ndarray, n: int, ho: int, wo: int) -> np.ndarray:
     """out (N, F, H', W') = w as an (F, C*KH*KW) matrix times cols, plus one bias per filter.
 
-    One BLAS product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'); its result, laid out
-    (F, N, H', W'), is moved to (N, F, H', W') by the same pass that adds the bias (each
-    step copies a whole H' x W' map).
+    The product w cols is done sample by sample, out[n] = w cols[:, n-th block of H'*W'
+    columns], all N products by one ``np.matmul`` over a strided view: its (N, F, H'*W')
+    result is already in the NCHW layout, and each product is small enough to stay in the
+    cache (one product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'), 36,864 columns long for
+    LeNet's C1, runs at memory speed: about twice slower).
     """
     f = w.shape[0]
-    prod = np.dot(w.reshape(f, -1), cols).reshape(f, n, ho, wo)  # (F, N, H', W')
-    out = np.empty((n, f, ho, wo), dtype=prod.dtype)
-    np.add(prod.transpose(1, 0, 2, 3), b[None, :, None, None], out=out)  # one bias per filter, added once
-    return out
+    out = np.matmul(w.reshape(f, -1), _per_sample(cols, n))  # (N, F, H'*W')
+    out += b[:, None]  # one bias per filter, added once
+    return out.reshape(n, f, ho, wo)
 
 
 @finite_result("conv2d_forward")
@@ -177,8 +191,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     check_array_memory(f"conv2d_forward: x zero-padded by {padding}", (n, x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding), dtype)
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xp = _pad(x, padding)
-    ho = conv_output_size(x.shape[2], kh, stride, padding)
-    wo = conv_output_size(x.shape[3], kw, stride, padding)
+    ho, wo = ho_, wo_  # Eq. {eq-part3-output-size}; _check_forward made sure the kernel fits
     cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     out = _forward_product(cols, w, b, n, ho, wo)
     cache = ConvCache(x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
@@ -222,6 +235,10 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
         f"conv2d_backward(dout of shape {dout.shape}): the im2col matrix and its gradient (C*KH*KW, N*H'*W')",
         (c * kh * kw, n * ho * wo), np.result_type(dout, w), copies=2 if input_grad else 1,
     )
+    check_array_memory(
+        f"conv2d_backward(dout of shape {dout.shape}): the per-sample kernel gradients (N, F, C*KH*KW)",
+        (n, f, c * kh * kw), np.result_type(dout, w),
+    )
     if cols is None:  # a cache of the naive reference
         cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
     dx, dw, db = _backward_products(dout, xp.shape, w, cols, stride, input_grad)
@@ -232,16 +249,26 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
 
 
 def _backward_products(dout, xp_shape, w, cols, stride, input_grad):
-    """db, dw = dout (F, N*H'*W') times cols^T (one BLAS product) and, if asked, dxp = col2im(w^T dout)."""
+    """db = the summed error; dw = sum over samples of dout[n] times cols[n]^T; if asked, dxp = col2im(w^T dout).
+
+    The kernel gradient, Eq. {eq-part3-dw} summed over n, i, j, is the sum over the N
+    samples of the products dout[n] (F, H'*W') x cols[n]^T (H'*W', C*KH*KW), done by one
+    ``np.matmul`` over strided views (as in the forward pass) and then summed over n.  The
+    input gradient is one product w^T (C*KH*KW, F) x dout (F, H'*W'*N), the error laid out
+    with its batch axis last, scattered back by :func:`_col2im`; the result returned
+    in NCHW.
+    """
     n, f, ho, wo = dout.shape
     kh, kw = w.shape[2:]
     db = dout.sum(axis=(0, 2, 3))
-    dout_f = dout.transpose(1, 0, 2, 3).reshape(f, n * ho * wo)  # (F, N*H'*W')
-    dw = np.dot(dout_f, cols.T).reshape(w.shape)  # (F, C, KH, KW): sum over n, i, j in one BLAS product
+    per_sample = np.matmul(dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1))  # (N, F, C*KH*KW)
+    dw = per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}
     if not input_grad:
         return None, dw, db
-    dcols = np.dot(w.reshape(f, -1).T, dout_f)  # (C*KH*KW, N*H'*W'): dcols[(c, m, q), (n, i, j)] = sum_f w[f, c, m, q] dout[n, f, i, j]
-    return _col2im(dcols, xp_shape, kh, kw, stride, ho, wo), dw, db
+    dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
+    dcols = np.dot(w.reshape(f, -1).T, dout_t)  # dcols[(c, m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
+    dxt = _col2im(dcols, xp_shape, kh, kw, stride, ho, wo)  # (C, H, W, N), padded
+    return dxt.transpose(3, 0, 1, 2), dw, db
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):

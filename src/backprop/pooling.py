@@ -157,11 +157,14 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (*x_shape[:2], Ho, Wo))
     share = (dout / (size * size)).astype(dtype, copy=False)
-    dx = np.zeros(x_shape, dtype=dtype)
+    covered = stride == size and x_shape[2] == Ho * size and x_shape[3] == Wo * size
+    dx = np.empty(x_shape, dtype=dtype) if covered else np.zeros(x_shape, dtype=dtype)  # every entry written, or zeros
     if stride == size:
         N, C = x_shape[:2]
         blocks = dx[:, :, : Ho * size, : Wo * size].reshape(N, C, Ho, size, Wo, size)
-        blocks[...] = share[:, :, :, None, :, None]
+        for u in range(size):  # size^2 whole-array copies: faster than one broadcast into the 6-D view
+            for v in range(size):
+                blocks[:, :, :, u, :, v] = share
     else:
         for u in range(size):  # loop over the positions inside a window, not over pixels
             for v in range(size):
