@@ -45,6 +45,16 @@ def _confusion():
     return np.diag(np.full(10, 95)) + np.eye(10, k=1, dtype=int) * 3
 
 
+def _loss_curves():
+    import numpy as np
+
+    import backprop as bp
+
+    grid = np.linspace(0.02, 2.0, 21)
+    return {"MSE": (bp.mse, bp.mse_grad, grid), "MAE": (bp.mae, bp.mae_grad, grid),
+            "BCE": (bp.binary_cross_entropy, bp.binary_cross_entropy_grad, grid[grid <= 1.0])}
+
+
 def _kernels():
     import numpy as np
 
@@ -88,6 +98,7 @@ SAMPLES = {
     "draw_gradient_cost": lambda: figures.draw_gradient_cost(
         [gradient_cost(sizes) for sizes in [(2, 3, 2), (3, 4, 2), (4, 6, 3)]]
     ),
+    "draw_losses": lambda: figures.draw_losses(_loss_curves()),
     "draw_digit_grid": lambda: figures.draw_digit_grid(*_digits(), title="a title"),
     "draw_confusion": lambda: figures.draw_confusion(_confusion(), title="a title"),
     "draw_misclassified": lambda: figures.draw_misclassified(_digits(20)[0], _digits(20)[1], _digits(20)[1][::-1]),

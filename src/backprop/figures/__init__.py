@@ -4,6 +4,7 @@
 * :mod:`~backprop.figures.cnn`: convolutional networks (seed 000 Fig. A.3; seed 002 Fig. 2.1, 3.1);
 * :mod:`~backprop.figures.history`: training curves of a :class:`backprop.training.History`;
 * :mod:`~backprop.figures.activations`: the table of activations and their derivatives;
+* :mod:`~backprop.figures.losses`: the losses of Part II and their gradients side by side;
 * :mod:`~backprop.figures.slowdown`: the learning slowdown of squared error against cross-entropy;
 * :mod:`~backprop.figures.lenet`: the LeNet chapter's digits, confusion matrix, kernels, feature maps
   and training curves;
@@ -33,6 +34,7 @@ from backprop.figures.lenet import (
     draw_misclassified,
     plot_history_comparison,
 )
+from backprop.figures.losses import draw_losses
 from backprop.figures.network import (
     draw_dense_backward,
     draw_dense_forward,
@@ -54,6 +56,7 @@ __all__ = [
     "draw_gradient_cost",
     # Part II
     "draw_activation_table",
+    "draw_losses",
     "draw_slowdown",
     "draw_dense_forward",
     "draw_dense_backward",
