@@ -19,7 +19,8 @@ network. For every page the test asserts:
 
 At a laptop's width (1280 px) and a phone's (400 px) no display or inline equation is wider
 than the text column, no code block scrolls sideways and no figure is wider than the column;
-at 400 px no page scrolls sideways (a wide table scrolls in its own box).
+at 400 px no page scrolls sideways (a wide table scrolls in its own box). At 1280 px no image
+is more than twice as wide as it is shown.
 
 It saves screenshots of a few key pages (one per part) into ``screenshots/`` and prints
 where. Without a browser it skips with the reason, except under CI (``CI=true``), where a
@@ -56,6 +57,8 @@ KEY_PAGES = [
 ]
 # A chapter page without explorers loads at most this much (MathJax, fonts, figures, the page).
 MAX_PAGE_BYTES = 3_000_000
+# At 1280 px an image is at most this many times as wide as it is shown (2: a hi-dpi screen).
+MAX_IMAGE_SCALE = 2.0
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 # Hosts whose scripts only drive the live widget controls and Thebe: blocking them must not
 # hide anything a reader needs (the widget's first figure is an image in the page).
@@ -435,6 +438,7 @@ def test_pages_fit_a_phone_screen(built_book: Path, server: str, browser) -> Non
 # than the column (tables scroll in their own box and are not measured).
 LAYOUT_STATE = """
 async () => {
+  const MAX_IMAGE_SCALE = %s;
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   const article = document.querySelector('.bd-article') || document.querySelector('main');
   const style = getComputedStyle(article);
@@ -457,21 +461,30 @@ async () => {
     if (pre.scrollWidth > pre.clientWidth + 1)
       code.push(`code in ${where(pre)} scrolls (${pre.scrollWidth} px in ${pre.clientWidth} px): ${text(pre)}`);
   }
+  const oversized = [];
   for (const img of document.querySelectorAll('main img')) {
+    if (!img.complete || !img.naturalWidth) { img.loading = 'eager'; await img.decode().catch(() => {}); }
     const r = img.getBoundingClientRect();
     if (r.width > 0 && r.right > right + 1) figures.push(`figure in ${where(img)} reaches ${Math.round(r.right)} px, the column ends at ${Math.round(right)} px`);
+    // an image larger than it is shown only adds weight (twice the shown width serves a hi-dpi screen)
+    if (r.width > 0 && img.naturalWidth > MAX_IMAGE_SCALE * r.width + 1)
+      oversized.push(`image in ${where(img)} is ${img.naturalWidth} px wide, shown at ${Math.round(r.width)} px: ` +
+                     `${JSON.stringify((img.alt || img.src).slice(0, 50))}`);
   }
-  return {math, code, figures};
+  return {math, code, figures, oversized};
 }
-"""
+""" % MAX_IMAGE_SCALE
 
 
 @pytest.mark.parametrize("width", [1280, 400])
 def test_no_equation_code_or_figure_is_cut_off(built_book: Path, server: str, browser, width: int) -> None:  # noqa: F811
-    """At a laptop's and at a phone's width every equation, code block and figure fits the text column."""
+    """At a laptop's and at a phone's width every equation, code block and figure fits the text column.
+
+    At 1280 px no image is more than twice as wide as it is shown (twice serves a hi-dpi screen;
+    more only makes the page heavier)."""
     context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
     context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
-    report, counts = {}, {"math": 0, "code": 0, "figures": 0}
+    report, counts = {}, {"math": 0, "code": 0, "figures": 0, "oversized": 0}
     for name in all_pages(built_book):
         if re.search(r'http-equiv="refresh"', (built_book / f"{name}.html").read_text(encoding="utf-8"), flags=re.I):
             continue
@@ -479,14 +492,16 @@ def test_no_equation_code_or_figure_is_cut_off(built_book: Path, server: str, br
         page.goto(f"{server}/{name}.html", wait_until="load")
         state = page.evaluate(LAYOUT_STATE)
         page.close()
-        problems = state["math"] + state["code"] + state["figures"]
+        if width != 1280:  # on a phone every image is shown smaller: sizes are checked on a laptop
+            state["oversized"] = []
+        problems = state["math"] + state["code"] + state["figures"] + state["oversized"]
         for key in counts:
             counts[key] += len(state[key])
         if problems:
             report[name] = problems
     context.close()
     assert not report, f"at {width} px: {counts['math']} equation(s), {counts['code']} code block(s) and " \
-        f"{counts['figures']} figure(s) do not fit:\n" + "\n".join(
+        f"{counts['figures']} figure(s) do not fit, {counts['oversized']} image(s) larger than twice their shown size:\n" + "\n".join(
             f"{name}.html:\n    " + "\n    ".join(p[:8]) + (f"\n    ... and {len(p) - 8} more" if len(p) > 8 else "")
             for name, p in report.items())
 

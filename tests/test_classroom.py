@@ -460,8 +460,8 @@ KNOWN_MISTAKES = {
     "glorot: seed 000 A.21": (
         "glorot_bound", lambda fan_in, fan_out: np.sqrt(1.0 / (fan_in + fan_out)),
         "glorot_bound: wrong on case 1 of 5 (fan_in=3, fan_out=5): glorot_bound(3, 5) returned 0.353553, expected "
-        "0.866025: that is seed 000's zeta, Eq. A.21 (Table A.1): Glorot's bound divided by sqrt(6), an erratum of "
-        "the book (see the box \"Erratum: seed 000, Eq. A.21 and Table A.1 (not Glorot's bound)\" in Section 11.1.1); the bound is sqrt(6/(fan_in+fan_out)), Eq. (11.3)",
+        "0.866025: that is seed 000's zeta of Table A.1, Eq. (11.2): Glorot's bound divided by sqrt(6); "
+        "the bound is sqrt(6/(fan_in+fan_out)), Eq. (11.3)",
     ),
     "glorot: sqrt of the numerator only": (
         "glorot_bound", lambda fan_in, fan_out: np.sqrt(6.0) / (fan_in + fan_out),
@@ -609,7 +609,7 @@ def test_the_labels_named_in_hints_exist_in_the_book():
 
     source = "\n".join(p.read_text() for p in sorted((ROOT / "src" / "backprop" / "classroom" / "exercises").glob("*.py")))
     named = set(re.findall(r"\b((?:eq|erratum)-[a-z0-9-]+[a-z0-9])", source))
-    assert {"erratum-000-a21", "erratum-000-a33", "erratum-002-table1-sigmoid", "eq-part2-relu-prime"} <= named
+    assert {"erratum-000-a33", "erratum-002-table1-sigmoid", "eq-part3-zeta", "eq-part2-relu-prime"} <= named
     book = "\n".join(
         cell.source for path in sorted((ROOT / "book").rglob("*.ipynb"))
         for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"

@@ -44,10 +44,14 @@ SEED_003 = [
     (r"\\mathbf\s*u\b|\\mathbf\{u\}", "u (seed 003's pre-activation; the book's z)"),
     (r"(?<![\\\w])S_\{?l", "S_l (seed 003's layer width; the book's D_l)"),
 ]
+# Seed 002's letter for the loss in its named losses (the book's E_MSE, E_BCE, ...).
+SEED_002 = [
+    (r"(?<![\\\w])L_\{?\\(?:text|mathrm|mathit)\s*\{", "L_{MSE}, L_{BCE}, ... (seed 002's loss; the book's E_{MSE}, ...)"),
+]
 SOURCE_ONLY: dict[str, list[tuple[str, str]]] = {
-    "part1": SEED_000 + SEED_003,
-    "part2": SEED_000 + SEED_003,
-    "part3": SEED_000 + SEED_003,
+    "part1": SEED_000 + SEED_003 + SEED_002,
+    "part2": SEED_000 + SEED_003 + SEED_002,
+    "part3": SEED_000 + SEED_003 + SEED_002,
 }
 # Parts whose chapters are held to the rule (all three).
 CHECKED_PARTS = ("part1", "part2", "part3")
@@ -135,7 +139,9 @@ def test_every_part_has_chapters_and_a_symbol_list():
     ("> seed 000: $\\Delta E_z = O_z - T_z$\n\nbut the book: $a_i - y_i$", 0),
     ("Code is not prose: `Net = x @ W.T` and `$O_z$`.", 0),
     (":::{exercise}\n:label: ex\nWhat is $d_z$?\n:::\n", 1),
+    ("The loss $L_{\\text{MSE}} = \\frac1N \\sum$ and $\\partial L_\\text{BCE}/\\partial \\hat y$.", 2),
+    ("The book's $E_{\\text{MSE}}$, the $L_2$ norm and the output layer $a^L$.", 0),
 ])
 def test_the_scanner_finds_source_symbols_only_outside_quotations(text, expected):
-    hits = source_symbols(text, SEED_000)
+    hits = source_symbols(text, SEED_000 + SEED_002)
     assert len(hits) == expected, hits

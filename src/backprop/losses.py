@@ -281,7 +281,7 @@ def _bce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def binary_cross_entropy(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = -1/N sum_n sum_k [T log O + (1 - T) log(1 - O)] (Eq. {eq-part2-bce}; seed 002 Eq. 2.14).
+    """E = -1/N sum_n sum_k [T log O + (1 - T) log(1 - O)] (Eq. {eq-part2-bce}; seed 002 Eq. 2.14).
 
     output = predicted probabilities y_hat in [0, 1], target = labels y in [0, 1] (0/1 or
     soft), both (N, K): K independent yes/no outputs.  Terms 0 log 0 count as 0.  Raises
@@ -339,7 +339,7 @@ def _cce_pair(output: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def categorical_cross_entropy(output: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float:
-    """L = -1/N sum_n sum_k T_nk log O_nk (Eq. {eq-part2-cce}; seed 003 section 3.2 without 1/N).
+    """E = -1/N sum_n sum_k T_nk log O_nk (Eq. {eq-part2-cce}; seed 003 section 3.2 without 1/N).
 
     output (N, K): predicted class probabilities, e.g. softmax outputs.  target: either
     (N, K) probabilities (one-hot rows) or integer labels (N,) in 0..K-1.  Terms 0 log 0

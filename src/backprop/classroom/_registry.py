@@ -7,8 +7,8 @@ its id (and, in graded mode, by the student's seed), so the cases, and therefore
 checker's messages, are the same on every run.
 
 Hints cite the book the way its HTML shows it: write ``Eq. (eq-part1-net-row)`` or
-``(erratum-000-a21)`` in a hint and the reader sees ``Eq. (1.5)`` or
-``(the box "Erratum: seed 000, ..." in Section 10.2)``.  A label the book does not define
+``(erratum-000-a33)`` in a hint and the reader sees ``Eq. (1.5)`` or
+``(see the box "Erratum: seed 000, Eq. A.33" in Section 9.7.1)``.  A label the book does not define
 is an error at registration, not a silent hint.
 """
 
@@ -111,7 +111,7 @@ def _book_refs() -> dict:
 def resolve_refs(text: str) -> str:
     """Replace the book's labels in a hint by what the HTML shows; an unknown label raises.
 
-    ``Eq. (eq-part1-net-row)`` -> ``Eq. (1.5)``; ``(erratum-000-a21)`` -> the box's title and
+    ``Eq. (eq-part1-net-row)`` -> ``Eq. (1.5)``; ``(erratum-000-a33)`` -> the box's title and
     section; a bare ``sec-...`` or chapter label -> ``Section 2.1`` / ``Chapter 2``.
     """
     from backprop.classroom._numbering import format_ref

@@ -361,8 +361,8 @@ register_exercise(
         (lambda i, o: 6.0 / (i + o), "the square root is missing"),
         (lambda i, o: float(np.sqrt(6.0 / i)), "use fan_in + fan_out, not fan_in alone"),
         (lambda i, o: float(np.sqrt(1.0 / (i + o))),
-         "that is seed 000's zeta, Eq. A.21 (Table A.1): Glorot's bound divided by sqrt(6), an erratum of the "
-         "book (erratum-000-a21); the bound is sqrt(6/(fan_in+fan_out)), Eq. (eq-part3-glorot)"),
+         "that is seed 000's zeta of Table A.1, Eq. (eq-part3-zeta): Glorot's bound divided by "
+         "sqrt(6); the bound is sqrt(6/(fan_in+fan_out)), Eq. (eq-part3-glorot)"),
         (lambda i, o: float(np.sqrt(6.0) / (i + o)), "the square root covers the whole fraction: sqrt(6/(fan_in+fan_out))"),
         (lambda i, o: float(np.sqrt(6.0 / (i * o))), "the denominator is the sum fan_in + fan_out, not the product"),
     ),
