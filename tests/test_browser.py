@@ -36,6 +36,7 @@ import re
 import shutil
 import threading
 import warnings
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -216,8 +217,12 @@ async () => {
 """
 
 
-def check_page(context, base: str, root: Path, name: str) -> tuple[list[str], dict]:
-    """Open one page; return the list of problems found on it and the page's state."""
+def check_page(context, base: str, root: Path, name: str, also: dict[str, str] | None = None) -> tuple[list[str], dict]:
+    """Open one page; return the list of problems found on it and the page's state.
+
+    ``also`` maps names to more page scripts, evaluated in the same page after
+    ``PAGE_STATE``; their results are ``state[name]`` (so that each page loads once).
+    """
     problems: list[str] = []
     responses: list[tuple[str, int, str]] = []
     failed: list[str] = []
@@ -252,6 +257,8 @@ def check_page(context, base: str, root: Path, name: str) -> tuple[list[str], di
     if response is None or response.status != 200:
         problems.append(f"HTTP {response.status if response else 'no response'} for the page itself")
     state = page.evaluate(PAGE_STATE)
+    for key, script in (also or {}).items():
+        state[key] = page.evaluate(script)
     page.wait_for_timeout(100)  # let late console messages arrive
     for res_url, status, kind in responses:
         if res_url.startswith(base) and status >= 400:
@@ -316,18 +323,62 @@ def all_pages(root: Path) -> list[str]:
     return pages
 
 
-def test_every_page_in_a_real_browser_offline(built_book: Path, server: str, browser) -> None:  # noqa: F811
-    blocked: list[str] = []
+@dataclass
+class Visits:
+    """What one pass over every page at one width found (each page loaded once)."""
+
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    states: dict[str, dict] = field(default_factory=dict)
+    blocked: list[str] = field(default_factory=list)
+
+
+def _is_redirect_stub(root: Path, name: str) -> bool:
+    return bool(re.search(r'http-equiv="refresh"', (root / f"{name}.html").read_text(encoding="utf-8"), flags=re.I))
+
+
+@pytest.fixture(scope="module")
+def laptop_visits(built_book: Path, server: str, browser) -> Visits:  # noqa: F811
+    """Every page at 1280 px, off-host requests blocked and recorded: the page checks and the layout."""
+    visits = Visits()
 
     def route(r):
         if r.request.url.startswith(server + "/"):
             r.continue_()
         else:
-            blocked.append(r.request.url)
+            visits.blocked.append(r.request.url)
             r.abort("blockedbyclient")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     context.route("**/*", route)
+    try:
+        for name in all_pages(built_book):
+            visits.problems[name], visits.states[name] = check_page(
+                context, server, built_book, name, also={"layout": LAYOUT_STATE})
+    finally:
+        context.close()
+    return visits
+
+
+@pytest.fixture(scope="module")
+def phone_visits(built_book: Path, server: str, browser) -> Visits:  # noqa: F811
+    """Every page (but the redirect stub) at 400 px: what is wider than the screen, and the layout."""
+    visits = Visits()
+    context = browser.new_context(viewport={"width": 400, "height": 800}, service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
+    try:
+        for name in all_pages(built_book):
+            if _is_redirect_stub(built_book, name):
+                continue  # the redirect stub (index.html): checked where it lands
+            page = context.new_page()
+            page.goto(f"{server}/{name}.html", wait_until="load")
+            visits.states[name] = {"phone": page.evaluate(PHONE_STATE), "layout": page.evaluate(LAYOUT_STATE)}
+            page.close()
+    finally:
+        context.close()
+    return visits
+
+
+def test_every_page_in_a_real_browser_offline(built_book: Path, laptop_visits: Visits) -> None:  # noqa: F811
     pages = all_pages(built_book)
     missing = [f for f in toc_files() if f not in pages]
     assert not missing, f"pages of _toc.yml missing from the build: {missing}"
@@ -335,7 +386,7 @@ def test_every_page_in_a_real_browser_offline(built_book: Path, server: str, bro
     stats = {"pages": 0, "equations": 0, "images": 0, "explorers": 0, "links": 0}
     weights = {}
     for name in pages:
-        problems, state = check_page(context, server, built_book, name)
+        problems, state = list(laptop_visits.problems[name]), laptop_visits.states[name]
         stats["pages"] += 1
         stats["equations"] += state["typesetAll"]
         stats["images"] += len(state["images"])
@@ -347,8 +398,8 @@ def test_every_page_in_a_real_browser_offline(built_book: Path, server: str, bro
                             "for a chapter without explorers)")
         if problems:
             report[name] = problems
+    blocked = laptop_visits.blocked
     essential = sorted({u for u in blocked if not u.startswith(NON_ESSENTIAL)})
-    context.close()
     print(f"\nbrowser test: {stats}; blocked off-host requests: {sorted(set(blocked)) or 'none'}")
     print("page weights (MB): " + ", ".join(f"{n.split('/')[-1]} {b / 1e6:.1f}" for n, b in weights.items()))
     lines = [f"{name}.html:\n    " + "\n    ".join(p[:12]) + (f"\n    ... and {len(p) - 12} more" if len(p) > 12 else "")
@@ -415,21 +466,14 @@ async () => {
 """
 
 
-def test_pages_fit_a_phone_screen(built_book: Path, server: str, browser) -> None:  # noqa: F811
+def test_pages_fit_a_phone_screen(phone_visits: Visits) -> None:
     """At 400 px no page scrolls sideways (a wide table scrolls in its own box)."""
-    context = browser.new_context(viewport={"width": 400, "height": 800}, service_workers="block")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
     report = {}
-    for name in all_pages(built_book):
-        if re.search(r'http-equiv="refresh"', (built_book / f"{name}.html").read_text(encoding="utf-8"), flags=re.I):
-            continue  # the redirect stub (index.html): checked where it lands
-        page = context.new_page()
-        page.goto(f"{server}/{name}.html", wait_until="load")
-        state = page.evaluate(PHONE_STATE)
-        page.close()
+    for name, visit in phone_visits.states.items():
+        state = visit["phone"]
         if state["width"] > state["vw"] + 1:
             report[name] = [f"page is {state['width']} px wide on a {state['vw']} px screen"] + state["wide"]
-    context.close()
+    assert phone_visits.states, "no page was visited at 400 px"
     assert not report, "pages that do not fit a phone:\n" + "\n".join(
         f"{name}.html:\n    " + "\n    ".join(problems) for name, problems in report.items())
 
@@ -438,7 +482,7 @@ def test_pages_fit_a_phone_screen(built_book: Path, server: str, browser) -> Non
 # than the column (tables scroll in their own box and are not measured).
 LAYOUT_STATE = """
 async () => {
-  const MAX_IMAGE_SCALE = %s;
+  const MAX_IMAGE_SCALE = __MAX_IMAGE_SCALE__;
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   const article = document.querySelector('.bd-article') || document.querySelector('main');
   const style = getComputedStyle(article);
@@ -473,25 +517,23 @@ async () => {
   }
   return {math, code, figures, oversized};
 }
-""" % MAX_IMAGE_SCALE
+""".replace("__MAX_IMAGE_SCALE__", str(MAX_IMAGE_SCALE))
 
 
 @pytest.mark.parametrize("width", [1280, 400])
-def test_no_equation_code_or_figure_is_cut_off(built_book: Path, server: str, browser, width: int) -> None:  # noqa: F811
+def test_no_equation_code_or_figure_is_cut_off(built_book: Path, request, width: int) -> None:  # noqa: F811
     """At a laptop's and at a phone's width every equation, code block and figure fits the text column.
 
     At 1280 px no image is more than twice as wide as it is shown (twice serves a hi-dpi screen;
     more only makes the page heavier)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server + "/") else r.abort())
+    visits: Visits = request.getfixturevalue("laptop_visits" if width == 1280 else "phone_visits")
     report, counts = {}, {"math": 0, "code": 0, "figures": 0, "oversized": 0}
+    measured = 0
     for name in all_pages(built_book):
-        if re.search(r'http-equiv="refresh"', (built_book / f"{name}.html").read_text(encoding="utf-8"), flags=re.I):
+        if _is_redirect_stub(built_book, name):
             continue
-        page = context.new_page()
-        page.goto(f"{server}/{name}.html", wait_until="load")
-        state = page.evaluate(LAYOUT_STATE)
-        page.close()
+        state = dict(visits.states[name]["layout"])
+        measured += 1
         if width != 1280:  # on a phone every image is shown smaller: sizes are checked on a laptop
             state["oversized"] = []
         problems = state["math"] + state["code"] + state["figures"] + state["oversized"]
@@ -499,7 +541,7 @@ def test_no_equation_code_or_figure_is_cut_off(built_book: Path, server: str, br
             counts[key] += len(state[key])
         if problems:
             report[name] = problems
-    context.close()
+    assert measured > 10, f"only {measured} pages measured at {width} px"
     assert not report, f"at {width} px: {counts['math']} equation(s), {counts['code']} code block(s) and " \
         f"{counts['figures']} figure(s) do not fit, {counts['oversized']} image(s) larger than twice their shown size:\n" + "\n".join(
             f"{name}.html:\n    " + "\n    ".join(p[:8]) + (f"\n    ... and {len(p) - 8} more" if len(p) > 8 else "")
