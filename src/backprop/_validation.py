@@ -43,6 +43,7 @@ __all__ = [
     "STEP_OPS",
     "TRAIN_STEP_OPS",
     "training_ops",
+    "check_loop_work",
     "ARTIST_BYTES",
 ]
 
@@ -144,6 +145,14 @@ def training_ops(params: dict, sample_shape: tuple, n_train: int, n_eval: int, e
             uses += size
     steps = int(epochs) * -(-int(n_train) // int(batch_size))
     return int(epochs) * (6 * int(n_train) + 2 * int(n_eval)) * uses + steps * TRAIN_STEP_OPS
+
+
+def check_loop_work(fn: str, inputs: str, n_steps: int, per_step: int) -> None:
+    """A loop-based reference does one Python-level step (about STEP_OPS) per output entry: refuse hours of it."""
+    check_work(
+        f"{fn}({inputs}): {n_steps} Python-level steps", n_steps * (STEP_OPS + 2 * per_step),
+        f"smaller inputs: {fn} is a reference for small checks; the vectorised {fn.replace('_naive', '')} computes the same",
+    )
 
 
 def check_memory(what: str, n_bytes: float) -> None:
