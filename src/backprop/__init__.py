@@ -116,7 +116,6 @@ from backprop.training import History, accuracy, apply_weight_decay, check_label
 
 # guards shared by every function: one memory budget for every allocation, one work budget
 # for every loop (bp.MEMORY_BUDGET_BYTES and bp.WORK_BUDGET_OPS read and write the live values)
-from backprop import _validation
 from backprop._validation import memory_budget, set_memory_budget, set_work_budget, work_budget
 
 __version__ = "0.1.0"
@@ -169,7 +168,7 @@ _LIVE = {"MEMORY_BUDGET_BYTES": "set_memory_budget", "WORK_BUDGET_OPS": "set_wor
 class _Module(type(importlib)):
     def __setattr__(self, name: str, value) -> None:
         if name in _LIVE:
-            getattr(_validation, _LIVE[name])(value)
+            getattr(importlib.import_module("backprop._validation"), _LIVE[name])(value)
         else:
             super().__setattr__(name, value)
 
@@ -189,7 +188,7 @@ def __getattr__(name: str):
     ``AttributeError`` that says which subpackage holds it.
     """
     if name in _LIVE:
-        return getattr(_validation, name)
+        return getattr(importlib.import_module("backprop._validation"), name)
     if name in _LAZY_SUBPACKAGES:
         return importlib.import_module(f"backprop.{name}")
     if name.startswith("_"):

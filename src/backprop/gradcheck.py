@@ -212,7 +212,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     a = _as_gradient("a", a)
     b = _as_gradient("b", b)
     if a.shape != b.shape:
-        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}: relative_error compares arrays of the same shape")
+        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}: relative_error compares two arrays of equal shapes")
     scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)))
     if not np.isfinite(scale):  # finite entries whose norm overflows: compare rescaled
         big = max(float(np.abs(a).max()), float(np.abs(b).max()))

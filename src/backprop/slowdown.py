@@ -80,6 +80,11 @@ def train_sigmoid_neuron(
     rec = {key: np.empty(epochs + 1) for key in ("loss", "output", "w", "b", "dz")}
     for epoch in range(epochs + 1):
         z = np.array([[w * x + b]])
+        if not np.isfinite(z[0, 0]):
+            raise FloatingPointError(
+                f"the net input z = w x + b overflowed to {z[0, 0]} at epoch {epoch} (w = {w:.3g}, b = {b:.3g}); "
+                f"start from smaller w0, b0 or x, or use a smaller learning_rate (got {learning_rate})"
+            )
         a, act_cache = sigmoid_forward(z)
         if loss == "squared":
             value = half_squared_error(a, target)
