@@ -446,6 +446,7 @@ def test_every_public_function_gives_a_clear_error_or_a_finite_result(name, data
         try:
             call(fn, names=names, **args)
         except AssertionError as exc:  # the check failed: it must say what it compared
-            assert names_an_argument(str(exc), names + ("numeric", "analytic")), exc
+            compared = str(args.get("name", "gradient"))  # the caller's name for the gradient
+            assert names_an_argument(str(exc), names + ("numeric", "analytic", compared)), exc
         return
     call(fn, names=names, **args)
