@@ -18,7 +18,19 @@ import numpy as np
 import pytest
 import scipy.signal
 import scipy.special
-from hostile import FEW, HOSTILE, HOSTILE_INTS, HOSTILE_SCALARS, HOSTILE_SEEDS, call, close, good_array, hostile, hostile_labels, names_an_argument
+from hostile import (
+    FEW,
+    HOSTILE,
+    HOSTILE_INTS,
+    HOSTILE_SCALARS,
+    HOSTILE_SEEDS,
+    call,
+    close,
+    good_array,
+    hostile,
+    hostile_labels,
+    names_an_argument,
+)
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 

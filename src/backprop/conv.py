@@ -35,7 +35,14 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_loop_work, check_positive_int, finite_result
+from backprop._validation import (
+    as_float_array,
+    check_array_memory,
+    check_cache,
+    check_loop_work,
+    check_positive_int,
+    finite_result,
+)
 
 __all__ = [
     "conv_output_size",

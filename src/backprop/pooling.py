@@ -33,7 +33,14 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_loop_work, check_positive_int, finite_result
+from backprop._validation import (
+    as_float_array,
+    check_array_memory,
+    check_cache,
+    check_loop_work,
+    check_positive_int,
+    finite_result,
+)
 from backprop.conv import conv_output_size
 
 __all__ = [

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import array_bytes, as_float_array, check_labels, check_memory, check_positive_int, check_seed, check_sequence
+from backprop._validation import (
+    array_bytes,
+    as_float_array,
+    check_labels,
+    check_memory,
+    check_positive_int,
+    check_seed,
+    check_sequence,
+)
 from backprop.activations import relu_backward, relu_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
 from backprop.dense import dense_backward, dense_forward

@@ -19,7 +19,15 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from backprop._validation import array_bytes, check_choice, check_labels, check_memory, check_positive_int, check_seed, check_sequence
+from backprop._validation import (
+    array_bytes,
+    check_choice,
+    check_labels,
+    check_memory,
+    check_positive_int,
+    check_seed,
+    check_sequence,
+)
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.conv import conv2d_backward, conv2d_forward, conv_output_size
 from backprop.data import one_hot
