@@ -114,8 +114,9 @@ from backprop.mnist import augment_with_shifts, load_idx, load_mnist_idx, load_m
 from backprop.progress import EpochProgress, format_epoch_line
 from backprop.training import History, accuracy, apply_weight_decay, check_labels, sgd_step, train
 
-# guards shared by every function (one memory budget for every allocation)
-from backprop._validation import MEMORY_BUDGET_BYTES, set_memory_budget
+# guards shared by every function: one memory budget for every allocation, one work budget
+# for every loop (bp.MEMORY_BUDGET_BYTES and bp.WORK_BUDGET_OPS read and write the live values)
+from backprop._validation import memory_budget, set_memory_budget, set_work_budget, work_budget
 
 __version__ = "0.1.0"
 
@@ -154,8 +155,28 @@ __all__ = [
     "DigitsSplit", "load_digits_split", "one_hot",
     "load_mnist_subset", "load_mnist_idx", "load_idx", "shift_images", "augment_with_shifts",
     # guards
-    "MEMORY_BUDGET_BYTES", "set_memory_budget",
+    "MEMORY_BUDGET_BYTES", "set_memory_budget", "memory_budget",
+    "WORK_BUDGET_OPS", "set_work_budget", "work_budget",
 ]
+
+#: Names that are not copies: reading or assigning ``backprop.<name>`` reads or sets the value
+#: in :mod:`backprop._validation` that every guard consults (a copy taken at import would go
+#: stale after ``set_memory_budget``, and assigning it would change nothing).
+_LIVE = {"MEMORY_BUDGET_BYTES": "set_memory_budget", "WORK_BUDGET_OPS": "set_work_budget"}
+
+
+class _Module(type(importlib)):
+    def __setattr__(self, name: str, value) -> None:
+        if name in _LIVE:
+            getattr(importlib.import_module("backprop._validation"), _LIVE[name])(value)
+        else:
+            super().__setattr__(name, value)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _Module
+del _sys
 
 _LAZY_SUBPACKAGES = ("figures", "explorers", "classroom")
 
@@ -166,6 +187,8 @@ def __getattr__(name: str):
     A figure or explorer asked for at the top level (``backprop.draw_lenet``) raises an
     ``AttributeError`` that says which subpackage holds it.
     """
+    if name in _LIVE:
+        return getattr(importlib.import_module("backprop._validation"), name)
     if name in _LAZY_SUBPACKAGES:
         return importlib.import_module(f"backprop.{name}")
     if name.startswith("_"):

@@ -18,6 +18,10 @@ __all__ = [
     "check_same_shape",
     "check_positive_int",
     "check_choice",
+    "check_bool",
+    "check_index",
+    "check_sequence",
+    "check_data",
     "check_labels",
     "refuse_labels_as_targets",
     "check_seed",
@@ -30,15 +34,53 @@ __all__ = [
     "check_artists",
     "array_bytes",
     "set_memory_budget",
+    "memory_budget",
     "MEMORY_BUDGET_BYTES",
+    "check_work",
+    "set_work_budget",
+    "work_budget",
+    "WORK_BUDGET_OPS",
+    "STEP_OPS",
+    "TRAIN_STEP_OPS",
+    "training_ops",
+    "check_loop_work",
     "ARTIST_BYTES",
 ]
 
 #: The largest single allocation (in bytes) that any function of the package makes before it
 #: refuses with a ``MemoryError`` saying what was asked and how much it would need.  One place
-#: for the whole package; change it at run time with
-#: ``backprop._validation.MEMORY_BUDGET_BYTES = 4 * 2**30`` (or :func:`set_memory_budget`).
+#: for the whole package; change it at run time with ``backprop.set_memory_budget(4 * 2**30)``
+#: (``backprop.MEMORY_BUDGET_BYTES`` reads and writes this same value).
 MEMORY_BUDGET_BYTES: int = 2**30  # 1 GiB
+
+#: The most work (in estimated elementary floating-point operations) that one call of the
+#: package may do before it refuses, with a ``ValueError`` naming the argument that asked for
+#: it (``epochs``, ``points``, ...), the estimate, the budget and how to raise it.  At about
+#: 10**9 operations a second (numpy on one core) 10**12 is some 15 minutes: anything a student
+#: can type (``train(..., epochs=10**9)``) is refused at once instead of freezing the kernel,
+#: while the book's longest training run stays two orders of magnitude below.  Change it with
+#: ``backprop.set_work_budget(10**13)`` (``backprop.WORK_BUDGET_OPS`` is the same value).
+WORK_BUDGET_OPS: int = 10**12
+
+#: What one step of a Python-level loop (one SGD step, one epoch of the one-neuron run, one
+#: entry of a loop-based reference implementation) counts for in a work estimate: the
+#: interpreter's overhead of a few function calls, some 10 microseconds.
+STEP_OPS: int = 10**4
+
+#: What one step of :func:`backprop.train` counts for beyond its arithmetic: the calls,
+#: checks and bookkeeping of one mini-batch (about a millisecond).
+TRAIN_STEP_OPS: int = 10**6
+
+#: The speed the messages assume to translate an estimate into time.
+OPS_PER_SECOND: float = 1e9
+
+
+def _check_budget(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 1:
+        raise (TypeError if not isinstance(value, numbers.Real) or isinstance(value, bool) else ValueError)(
+            f"{name} must be a number >= 1; got {value!r}"
+        )
+    return int(value)
 
 
 def set_memory_budget(n_bytes: int) -> int:
@@ -49,11 +91,68 @@ def set_memory_budget(n_bytes: int) -> int:
     return previous
 
 
+def memory_budget() -> int:
+    """The memory budget in bytes now in force (:data:`MEMORY_BUDGET_BYTES`)."""
+    return MEMORY_BUDGET_BYTES
+
+
+def set_work_budget(n_ops: int) -> int:
+    """Set :data:`WORK_BUDGET_OPS` (a number >= 1 of estimated operations) and return the previous value."""
+    global WORK_BUDGET_OPS
+    n_ops = _check_budget("n_ops", n_ops)
+    previous, WORK_BUDGET_OPS = WORK_BUDGET_OPS, n_ops
+    return previous
+
+
+def work_budget() -> int:
+    """The work budget in estimated operations now in force (:data:`WORK_BUDGET_OPS`)."""
+    return WORK_BUDGET_OPS
+
+
 def _format_bytes(n: float) -> str:
     for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{int(n)} bytes"
+
+
+def _format_seconds(s: float) -> str:
+    for unit, size in (("years", 365 * 86400), ("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if s >= size:
+            return f"{s / size:.3g} {unit}"
+    return f"{s:.2g} seconds"
+
+
+def training_ops(params: dict, sample_shape: tuple, n_train: int, n_eval: int, epochs: int, batch_size: int) -> int:
+    """Estimated operations of ``epochs`` epochs of mini-batch SGD (see :func:`backprop.train`).
+
+    Per sample, a forward pass costs about two operations per weight use (a multiply and an
+    add), the backward pass twice that: 6 per weight use for a training sample, 2 for a
+    sample only evaluated (the accuracies after each epoch, on ``n_eval`` samples).  A dense
+    weight is used once per sample; a convolution kernel (a 4-D parameter) once per output
+    position, counted for a valid convolution followed by 2x2 pooling, as in the book's CNNs.
+    Each of the ``epochs * ceil(n_train / batch_size)`` steps adds :data:`TRAIN_STEP_OPS`.
+    """
+    hw = [int(d) for d in sample_shape[1:]] if len(sample_shape) == 3 else None
+    uses = 0
+    for p in params.values():
+        size = int(np.size(p))
+        if np.ndim(p) == 4 and hw:
+            out = [max(d - k + 1, 1) for d, k in zip(hw, np.shape(p)[2:])]
+            uses += size * out[0] * out[1]
+            hw = [max(o // 2, 1) for o in out]
+        else:
+            uses += size
+    steps = int(epochs) * -(-int(n_train) // int(batch_size))
+    return int(epochs) * (6 * int(n_train) + 2 * int(n_eval)) * uses + steps * TRAIN_STEP_OPS
+
+
+def check_loop_work(fn: str, inputs: str, n_steps: int, per_step: int) -> None:
+    """A loop-based reference does one Python-level step (about STEP_OPS) per output entry: refuse hours of it."""
+    check_work(
+        f"{fn}({inputs}): {n_steps} Python-level steps", n_steps * (STEP_OPS + 2 * per_step),
+        f"smaller inputs: {fn} is a reference for small checks; the vectorised {fn.replace('_naive', '')} computes the same",
+    )
 
 
 def check_memory(what: str, n_bytes: float) -> None:
@@ -67,8 +166,26 @@ def check_memory(what: str, n_bytes: float) -> None:
     if n_bytes > budget:
         raise MemoryError(
             f"{what} needs {_format_bytes(n_bytes)}, more than the memory budget of {_format_bytes(budget)} "
-            f"(backprop._validation.MEMORY_BUDGET_BYTES); ask for less (smaller inputs, a smaller batch, fewer points or nodes), or raise the "
-            f"budget if your machine has the memory: backprop._validation.MEMORY_BUDGET_BYTES = {int(n_bytes) + 1}"
+            f"(backprop.MEMORY_BUDGET_BYTES); ask for less (smaller inputs, a smaller batch, fewer points or nodes), or raise the "
+            f"budget if your machine has the memory: backprop.set_memory_budget({int(n_bytes) + 1})"
+        )
+
+
+def check_work(what: str, n_ops: float, ask_less: str) -> None:
+    """Raise ``ValueError`` when ``n_ops`` (an estimate of the operations a call would do) exceeds the work budget.
+
+    ``what`` names the call and the arguments that set its cost, e.g.
+    "train(epochs=1000000000, 1000 samples of 64, batch_size=16, 2410 parameters)";
+    ``ask_less`` says what to lower, naming the argument ("fewer epochs").  Checked before any
+    work is done, so nothing a student types can freeze the kernel.
+    """
+    budget = WORK_BUDGET_OPS
+    if n_ops > budget:
+        raise ValueError(
+            f"{what} would do about {float(n_ops):.2g} operations (some {_format_seconds(n_ops / OPS_PER_SECOND)} at "
+            f"{OPS_PER_SECOND:.0e} a second), more than the work budget of {float(budget):.2g} operations "
+            f"(backprop.WORK_BUDGET_OPS, some {_format_seconds(budget / OPS_PER_SECOND)}); ask for less ({ask_less}), "
+            f"or raise the budget if you mean to wait: backprop.set_work_budget({int(n_ops) + 1})"
         )
 
 
@@ -311,10 +428,55 @@ def check_positive_int(name: str, value: object) -> int:
 
 
 def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise ``ValueError``."""
+    """Return ``value`` if it is one of ``choices`` (strings), else raise ``TypeError`` or ``ValueError``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {_describe_value(value)}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
     return value  # type: ignore[return-value]
+
+
+def check_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is True or False (numpy's bools too), else raise ``TypeError``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {_describe_value(value)}")
+    return bool(value)
+
+
+def check_index(name: str, value: object) -> int:
+    """Return ``value`` as an int if it is an integer (not a bool), else raise ``TypeError``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {_describe_value(value)}")
+    return int(value)
+
+
+def check_sequence(name: str, value: object, example: str) -> list:
+    """Return ``value`` as a list if it is a sequence (a tuple, list or 1-D array), else raise ``TypeError``."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        return list(value)
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, (tuple, list, range)):
+        raise TypeError(f"{name} must be a sequence such as {example}; got {_describe_value(value)}")
+    return list(value)
+
+
+def check_data(name: str, data: object, keys: tuple[str, ...], made_by: str) -> dict:
+    """Return ``data`` if it is a dict holding ``keys`` (what ``made_by`` returns), else raise ``TypeError``.
+
+    For the figure functions of the explorers, which draw the dict their data function returned.
+    """
+    if not isinstance(data, dict):
+        raise TypeError(f"{name} must be the dict returned by {made_by}; got {_describe_value(data)}")
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise TypeError(f"{name} must be the dict returned by {made_by}; it lacks the key(s) {', '.join(map(repr, missing))}")
+    return data
+
+
+def _describe_value(value: object) -> str:
+    if isinstance(value, np.ndarray):
+        return _describe(value)
+    text = repr(value)
+    return f"{text if len(text) <= 60 else text[:57] + '...'} ({type(value).__name__})"
 
 
 def refuse_labels_as_targets(name: str, target: object, shape: tuple[int, ...]) -> None:
@@ -346,6 +508,8 @@ def check_labels(
     Labels are class indices 0, 1, ..., ``n_classes - 1`` (one per sample, shape (N,));
     ``samples_of`` names the array whose N they must match (in the message).
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, the argument's name used in the messages; got {_describe_value(name)}")
     if isinstance(labels, (list, tuple)):
         try:
             labels = np.asarray(labels)

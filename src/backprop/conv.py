@@ -39,7 +39,14 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
+from backprop._validation import (
+    as_float_array,
+    check_array_memory,
+    check_cache,
+    check_loop_work,
+    check_positive_int,
+    finite_result,
+)
 
 __all__ = [
     "conv_output_size",
@@ -283,6 +290,7 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
     xp = _pad(x, padding)
     ho = conv_output_size(h, kh, stride, padding)
     wo = conv_output_size(wd, kw, stride, padding)
+    check_loop_work("conv2d_forward_naive", f"x of shape {x.shape} and w of shape {w.shape}", n * f * ho * wo, c * kh * kw)
     out = np.zeros((n, f, ho, wo), dtype=np.result_type(x, w, b))
     for i_n in range(n):
         for i_f in range(f):
@@ -306,6 +314,7 @@ def conv2d_backward_naive(dout: np.ndarray, cache: ConvCache) -> tuple[np.ndarra
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     kh, kw = w.shape[2:]
+    check_loop_work("conv2d_backward_naive", f"dout of shape {dout.shape} and a kernel of shape {w.shape}", n * f * ho * wo, 3 * w.shape[1] * kh * kw)
     dxp = np.zeros(xp.shape, dtype=np.result_type(dout, w))
     dw = np.zeros(w.shape, dtype=np.result_type(dout, xp))
     db = np.zeros(f, dtype=dout.dtype)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from backprop._validation import as_float_array, check_choice, finite_result
+from backprop._validation import as_float_array, check_choice, check_loop_work, finite_result
 
 __all__ = ["rot180", "correlate2d", "convolve2d", "correlate2d_naive"]
 
@@ -114,6 +114,7 @@ def correlate2d_naive(x: np.ndarray, k: np.ndarray) -> np.ndarray:
     """
     x, k = _check_pair(x, k, "valid")
     kh, kw = k.shape
+    check_loop_work("correlate2d_naive", f"x of shape {x.shape} and k of shape {k.shape}", (x.shape[0] - kh + 1) * (x.shape[1] - kw + 1), 500 * kh * kw)
     out = np.zeros((x.shape[0] - kh + 1, x.shape[1] - kw + 1), dtype=np.result_type(x, k))
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):

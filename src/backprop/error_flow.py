@@ -28,7 +28,7 @@ from typing import Sequence
 
 import numpy as np
 
-from backprop._validation import array_bytes, as_float_array, check_memory, check_positive_int, check_seed
+from backprop._validation import array_bytes, as_float_array, check_memory, check_positive_int, check_seed, check_sequence
 from backprop.activations import sigmoid
 from backprop.losses import half_squared_error
 
@@ -160,7 +160,7 @@ def example_network(sizes: Sequence[int] = (3, 4, 3, 2), seed: int = 0) -> tuple
 
     sizes (D_1, ..., D_L), at least 2 layers; seed an integer >= 0 for ``np.random.default_rng``.
     """
-    sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+    sizes = [check_positive_int(f"sizes[{i}]", s) for i, s in enumerate(check_sequence("sizes", sizes, "(3, 4, 3, 2)"))]
     if len(sizes) < 2:
         raise ValueError(f"sizes must list at least 2 layers; got {tuple(sizes)}")
     seed = check_seed("seed", seed)

@@ -21,7 +21,7 @@ from typing import Callable
 
 import numpy as np
 
-from backprop._validation import as_float_array
+from backprop._validation import STEP_OPS, as_float_array, check_work
 
 __all__ = [
     "MAX_CHECKED_ENTRIES",
@@ -82,7 +82,9 @@ def _check_step(h: object, x: np.ndarray) -> float:
 
 
 def _check_size(x: np.ndarray, max_entries: int | None) -> None:
-    if max_entries is None:
+    if max_entries is None:  # opted in: still not past the work budget (each call of f at least a Python step)
+        check_work(f"a numerical gradient of x with {x.size} entries ({2 * x.size} calls of f)", 2 * x.size * STEP_OPS,
+                   "a slice of x or a smaller model")
         return
     if isinstance(max_entries, bool) or not isinstance(max_entries, numbers.Integral) or max_entries < 1:
         raise ValueError(f"max_entries must be an integer >= 1 or None; got {max_entries!r}")
@@ -210,7 +212,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     a = _as_gradient("a", a)
     b = _as_gradient("b", b)
     if a.shape != b.shape:
-        raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}")
+        raise ValueError(f"a has shape {a.shape} but b has shape {b.shape}: relative_error compares two arrays of equal shapes")
     scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)))
     if not np.isfinite(scale):  # finite entries whose norm overflows: compare rescaled
         big = max(float(np.abs(a).max()), float(np.abs(b).max()))
@@ -227,6 +229,8 @@ def assert_gradients_close(
     different shapes, fail the check; ``None`` and complex values raise ``TypeError``.
     Returns the error, so that a caller can use it after the check passed.
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string (what the messages call the gradient); got {type(name).__name__}")
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not (0 < float(tol) < 1):
         raise ValueError(f"tol must be a number in (0, 1); got {tol!r}")
     analytic = _as_gradient(f"{name} (analytic)", analytic, AssertionError)

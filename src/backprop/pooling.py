@@ -33,7 +33,14 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
-from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
+from backprop._validation import (
+    as_float_array,
+    check_array_memory,
+    check_cache,
+    check_loop_work,
+    check_positive_int,
+    finite_result,
+)
 from backprop.conv import conv_output_size
 
 __all__ = [
@@ -179,6 +186,7 @@ def avg_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
+    check_loop_work("avg_pool2d_forward_naive", f"x of shape {x.shape}, size={size}", N * C * Ho * Wo, size * size)
     out = np.zeros((N, C, Ho, Wo), dtype=x.dtype)
     for n in range(N):
         for c in range(C):
@@ -198,6 +206,7 @@ def avg_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
     N, C = x_shape[:2]
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo))
+    check_loop_work("avg_pool2d_backward_naive", f"dout of shape {dout.shape}, size={size}", N * C * Ho * Wo, size * size)
     dx = np.zeros(x_shape, dtype=dtype)
     for n in range(N):
         for c in range(C):
@@ -271,6 +280,7 @@ def max_pool2d_forward_naive(x: np.ndarray, size: int = 2, stride: int | None = 
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
     N, C = x.shape[:2]
+    check_loop_work("max_pool2d_forward_naive", f"x of shape {x.shape}, size={size}", N * C * Ho * Wo, 1000 * size * size)
     out = np.zeros((N, C, Ho, Wo), dtype=x.dtype)
     winner = np.zeros((N, C, Ho, Wo), dtype=np.intp)
     for n in range(N):
@@ -296,6 +306,7 @@ def max_pool2d_backward_naive(dout: np.ndarray, cache: tuple) -> np.ndarray:
     N, C = x_shape[:2]
     Ho, Wo = winner.shape[2:]
     dout = _check_dout(dout, x_shape, (N, C, Ho, Wo))
+    check_loop_work("max_pool2d_backward_naive", f"dout of shape {dout.shape}, size={size}", N * C * Ho * Wo, size * size)
     dx = np.zeros(x_shape, dtype=dtype)
     for n in range(N):
         for c in range(C):

@@ -23,7 +23,7 @@ import numbers
 
 import numpy as np
 
-from backprop._validation import check_array_memory, check_choice, check_positive_int
+from backprop._validation import STEP_OPS, check_array_memory, check_choice, check_positive_int, check_work
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.cross_entropy import sigmoid_bce, sigmoid_bce_backward
 from backprop.losses import half_squared_error, half_squared_error_grad
@@ -74,11 +74,17 @@ def train_sigmoid_neuron(
     y = _real("y", y, 0.0, 1.0)
     learning_rate = _real("learning_rate", learning_rate, positive=True)
     epochs = check_positive_int("epochs", epochs)
+    check_work(f"train_sigmoid_neuron(epochs={epochs}), one Python-level step of six calls per epoch", (epochs + 1) * 10 * STEP_OPS, "fewer epochs")
     check_array_memory(f"train_sigmoid_neuron(epochs={epochs}): the five recorded curves", (epochs + 1,), copies=5)
     target = np.array([[y]])
     rec = {key: np.empty(epochs + 1) for key in ("loss", "output", "w", "b", "dz")}
     for epoch in range(epochs + 1):
         z = np.array([[w * x + b]])
+        if not np.isfinite(z[0, 0]):
+            raise FloatingPointError(
+                f"the net input z = w x + b overflowed to {z[0, 0]} at epoch {epoch} (w = {w:.3g}, b = {b:.3g}); "
+                f"start from smaller w0, b0 or x, or use a smaller learning_rate (got {learning_rate})"
+            )
         a, act_cache = sigmoid_forward(z)
         if loss == "squared":
             value = half_squared_error(a, target)

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from backprop._validation import _describe, as_float_array, check_labels, check_positive_int, check_seed
+from backprop._validation import _describe, as_float_array, check_labels, check_positive_int, check_seed, check_work, training_ops
 from backprop.models.protocol import check_model
 from backprop.progress import EpochProgress
 
@@ -224,6 +224,13 @@ def train(
         y_test = check_labels("y_test", y_test, n_samples=x_test.shape[0])
         if x_test.shape[1:] != x_train.shape[1:]:
             raise ValueError(f"x_test has samples of shape {x_test.shape[1:]} but x_train has {x_train.shape[1:]}")
+    n_eval = x_train.shape[0] + (0 if x_test is None else x_test.shape[0])
+    ops = training_ops(model.params, x_train.shape[1:], x_train.shape[0], n_eval, epochs, batch_size)
+    check_work(
+        f"train(epochs={epochs}, batch_size={batch_size}) on {x_train.shape[0]} samples of shape {x_train.shape[1:]} "
+        f"with {sum(int(np.size(p)) for p in model.params.values())} parameters", ops,
+        "fewer epochs, fewer samples, a larger batch_size or a smaller model",
+    )
 
     rng = np.random.default_rng(seed)
     n = x_train.shape[0]

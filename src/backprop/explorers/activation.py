@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop._validation import check_array_memory, check_positive_int
+from backprop._validation import check_array_memory, check_choice, check_data, check_positive_int
 from backprop.activations import (
     check_alpha,
     leaky_relu,
@@ -52,8 +52,7 @@ def activation_data(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0
     z0 outside [-4, 4], an alpha < 0 or fewer than 2 points (``TypeError`` for a
     non-number alpha or a non-integer count of points).
     """
-    if function not in ACTIVATIONS:
-        raise ValueError(f"function must be one of {', '.join(repr(k) for k in ACTIVATIONS)}; got {function!r}")
+    check_choice("function", function, tuple(ACTIVATIONS))
     if isinstance(z0, bool) or not isinstance(z0, numbers.Real) or not Z_RANGE[0] <= z0 <= Z_RANGE[1]:
         raise ValueError(f"z0 must be a number in [{Z_RANGE[0]:g}, {Z_RANGE[1]:g}]; got {z0!r}")
     alpha = check_alpha(alpha)
@@ -82,6 +81,7 @@ def activation_data(function: str = "sigmoid", z0: float = 0.5, alpha: float = 0
 def draw_activation(data: dict) -> Figure:
     """Two panels: f with its tangent at z0 (left), f' with the point (z0, f'(z0)) (right)."""
     fig = Figure(figsize=(COLUMN_WIDTH, 3.4), layout="constrained")
+    check_data("data", data, ("name", "z", "f", "fprime", "tangent", "z0", "f0", "slope"), "activation_data(...)")
     ax_f, ax_d = fig.subplots(1, 2)
     z = data["z"]
     _ = ax_f.plot(z, data["f"], color="C0", label="f(z)")

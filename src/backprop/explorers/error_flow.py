@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from backprop._validation import check_choice, check_data
 from backprop.error_flow import ErrorFlow, example_network, trace_error_flow
 from backprop.explorers.explorer import Explorer
 from backprop.figures.layout import COLUMN_WIDTH, MIN_LABEL_PT
@@ -36,8 +37,7 @@ def error_flow_data(layer: int, example: str, seed: int = 0) -> dict:
     L = len(EXPLORER_SIZES)
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 2 <= layer <= L:
         raise ValueError(f"layer must be an integer from 2 to L = {L}; got {layer!r}")
-    if example not in EXPLORER_EXAMPLES:
-        raise ValueError(f"example must be one of {list(EXPLORER_EXAMPLES)}; got {example!r}")
+    check_choice("example", example, tuple(EXPLORER_EXAMPLES))
     x, target = EXPLORER_EXAMPLES[example]
     weights, biases = example_network(EXPLORER_SIZES, seed)
     flow = trace_error_flow(x, target, weights, biases)
@@ -55,6 +55,7 @@ _LABEL_PT = MIN_LABEL_PT
 
 def draw_error_flow(data: dict) -> Figure:
     """The network with a at every node and, on the layers reached so far, dE/da and delta."""
+    check_data("data", data, ("layer", "flow", "revealed", "equation", "x", "target"), "error_flow_data(...)")
     flow: ErrorFlow = data["flow"]
     layer = data["layer"]
     sizes = [o.shape[0] for o in flow.outputs]

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from backprop._validation import check_artists, check_choice, check_positive_int, check_seed
+from backprop._validation import check_artists, check_choice, check_data, check_positive_int, check_seed
 from backprop.figures.layout import COLUMN_WIDTH, fit_cell_labels
 from backprop.pooling import avg_pool2d_backward, avg_pool2d_forward, max_pool2d_backward, max_pool2d_forward
 
@@ -108,6 +108,7 @@ def draw_pooling(data: dict) -> Figure:
 
     Four panels side by side would need 10 in and halve every label, hence two rows of two.
     """
+    check_data("data", data, ("x", "out", "dout", "dx", "winners", "size", "stride", "kind", "out_shape", "rule", "note"), "pooling_data(...)")
     h, w = data["x"].shape
     fig = Figure(figsize=(COLUMN_WIDTH, 1.4 + COLUMN_WIDTH * h / w))
     axes = fig.subplots(2, 2)

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from backprop._validation import check_artists, check_positive_int
+from backprop._validation import check_artists, check_data, check_index, check_positive_int
 from backprop.conv import check_padding, conv2d_forward, conv_output_size
 from backprop.figures.layout import COLUMN_WIDTH, fit_cell_labels
 
@@ -64,8 +64,8 @@ def sliding_kernel_data(
     image = _demo_image(height, width)
     k = _demo_kernel(kernel)
     output = conv2d_forward(image[None, None], k[None, None], np.zeros(1), stride=stride, padding=padding)[0][0, 0]
-    row = int(min(max(row, 0), out_h - 1))
-    col = int(min(max(col, 0), out_w - 1))
+    row = min(max(check_index("row", row), 0), out_h - 1)
+    col = min(max(check_index("col", col), 0), out_w - 1)
     padded = np.pad(image, padding)
     r0, c0 = row * stride, col * stride
     window = padded[r0 : r0 + kernel, c0 : c0 + kernel]
@@ -122,6 +122,8 @@ def draw_sliding_kernel(data: dict) -> Figure:
     Sized for the book's text column (COLUMN_WIDTH), labels of 12 pt (smaller only when a
     large input makes its cells too narrow), the output-size formula on its own lines.
     """
+    keys = ("padded", "kernel", "output", "padding", "stride", "row", "col", "image", "window", "out_shape", "formula", "value")
+    check_data("data", data, keys, "sliding_kernel_data(...)")
     padded, kernel, output = data["padded"], data["kernel"], data["output"]
     p, s = data["padding"], data["stride"]
     left = padded.shape[1]

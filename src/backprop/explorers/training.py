@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from backprop._validation import check_data
 from backprop.data import load_digits_split
 from backprop.explorers.explorer import Explorer
 from backprop.figures.history import plot_history
@@ -64,6 +65,7 @@ def training_data(
 
 def draw_training(data: dict) -> Figure:
     """The loss and accuracy curves of :func:`training_data`'s run, titled with its settings."""
+    check_data("data", data, ("history", "learning_rate", "sizes", "n_train", "test_accuracy"), "training_data(...)")
     sizes = "-".join(str(s) for s in data["sizes"])
     title = (
         f"{sizes} network, learning rate {data['learning_rate']:g}, {data['n_train']} training digits\n"

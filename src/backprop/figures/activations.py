@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_array_memory, check_positive_int
 from backprop.activations import leaky_relu, leaky_relu_prime, relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime
 from backprop.figures.layout import COLUMN_WIDTH
 
@@ -25,9 +25,10 @@ def draw_activation_table(alpha: float = 0.1, points: int = 401) -> Figure:
     Four rows of two panels at the column's width, one row per activation: f on the left,
     f' on the right.  At the kink z = 0 the derivative panels mark the value the package uses.
     """
+    points = check_positive_int("points", points)
+    check_array_memory(f"draw_activation_table(points={points}): eight curves and their line copies", (points,), copies=24)
     fig = Figure(figsize=(COLUMN_WIDTH, 9.6), layout="constrained")
     axes = fig.subplots(4, 2)
-    points = check_positive_int("points", points)
     z = np.linspace(-4.0, 4.0, points)
     zero = np.zeros(1)
     for k, (name, (f, fprime)) in enumerate(_TABLE.items()):

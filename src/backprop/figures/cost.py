@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop._validation import STEP_OPS, check_work
 from backprop.figures.layout import COLUMN_WIDTH
 from backprop.gradcheck import numerical_gradient
 from backprop.losses import half_squared_error, half_squared_error_grad
@@ -77,6 +78,10 @@ def gradient_cost(sizes: Sequence[int], n_samples: int = 2, seed: int = 0) -> Gr
     sizes = _sizes(sizes)
     if not isinstance(n_samples, (int, np.integer)) or n_samples < 1:
         raise ValueError(f"n_samples must be a positive int; got {n_samples!r}")
+    n_params = parameter_count(sizes)
+    check_work(f"gradient_cost(sizes={tuple(sizes)}, n_samples={n_samples}): {2 * n_params} forward passes of a "
+               f"network of {n_params} parameters", 2 * n_params * (2 * int(n_samples) * n_params + 10 * STEP_OPS),
+               "smaller sizes or fewer n_samples")
     params = init_mlp(sizes, seed=seed)
     rng = np.random.default_rng(seed)
     x = rng.uniform(size=(n_samples, sizes[0]))

@@ -10,6 +10,8 @@ label to about two thirds.  Every figure builder of :mod:`backprop.figures` and
 
 from __future__ import annotations
 
+import numbers
+
 from matplotlib.figure import Figure
 
 __all__ = ["COLUMN_WIDTH", "MIN_LABEL_PT", "CELL_LABEL_SIZE", "fit_cell_labels"]
@@ -25,6 +27,19 @@ def fit_cell_labels(fig: Figure, labelled: list) -> None:
     ``labelled`` holds ``(ax, texts, n_cols)``: an axes drawn as a table of ``n_cols`` columns
     and the labels of its cells.
     """
+    from matplotlib.axes import Axes
+    from matplotlib.text import Text
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    if not isinstance(labelled, (list, tuple)):
+        raise TypeError(f"labelled must be a list of (ax, texts, n_cols); got {type(labelled).__name__}")
+    for i, entry in enumerate(labelled):
+        ok = isinstance(entry, (tuple, list)) and len(entry) == 3 and isinstance(entry[0], Axes)
+        ok = ok and isinstance(entry[1], (list, tuple)) and all(isinstance(t, Text) for t in entry[1])
+        ok = ok and isinstance(entry[2], numbers.Integral) and not isinstance(entry[2], bool) and entry[2] >= 1
+        if not ok:
+            raise TypeError(f"labelled[{i}] must be (ax, texts, n_cols): an Axes, a list of its Text labels and an integer >= 1; got {entry!r:.80}")
     for ax, texts, n_cols in labelled:
         ax.apply_aspect()
         cell_pt = 72.0 * ax.get_position().width * fig.get_figwidth() / n_cols

@@ -23,7 +23,7 @@ from typing import Sequence
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 
-from backprop._validation import check_artists, check_positive_int
+from backprop._validation import check_artists, check_bool, check_positive_int
 from backprop.figures.layout import COLUMN_WIDTH
 
 __all__ = [
@@ -134,6 +134,7 @@ def draw_feedforward_network(nodes_shown: Sequence[int] = (3, 3, 3, 2), bias: bo
     sizes = _check_sizes("nodes_shown", nodes_shown, min_layers=4)
     if len(sizes) != 4:
         raise ValueError(f"nodes_shown must list the 4 layers of Fig. A.1 (D, M, N, Z); got {len(sizes)}")
+    bias = check_bool("bias", bias)
     check_artists(f"draw_feedforward_network(nodes_shown={tuple(sizes)}): nodes, connections and labels",
                   3 * sum(sizes) + sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + 40)
     letters = [("i", "D", "X"), ("j", "M", "O"), ("k", "N", "O"), ("z", "Z", "O")]

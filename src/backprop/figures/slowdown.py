@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from backprop._validation import check_data
 from backprop.figures.layout import COLUMN_WIDTH
 
 __all__ = ["draw_slowdown"]
@@ -12,6 +13,7 @@ __all__ = ["draw_slowdown"]
 def draw_slowdown(data: dict) -> Figure:
     """Three panels at the column's width: the squared-error run's loss and the cross-entropy
     run's loss side by side, below them both runs' outputs a, each against the epoch."""
+    check_data("data", data, ("epoch", "squared", "cross_entropy", "start_output", "w0", "b0", "y"), "slowdown_curves(...)")
     fig = Figure(figsize=(COLUMN_WIDTH, 5.6), layout="constrained")
     grid = fig.add_gridspec(2, 2)
     ax_sq, ax_ce = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])

@@ -13,7 +13,10 @@ from backprop.activations import relu_backward, relu_forward, sigmoid_backward, 
 
 
 def check_dtype(dtype) -> np.dtype:
-    dtype = np.dtype(dtype)
+    try:
+        dtype = np.dtype(dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"dtype must be a floating-point type such as np.float32 or np.float64; got {dtype!r:.60}") from exc
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a floating-point type such as np.float32 or np.float64; got {dtype}")
     return dtype

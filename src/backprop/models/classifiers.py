@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import array_bytes, as_float_array, check_labels, check_memory, check_positive_int, check_seed
+from backprop._validation import (
+    array_bytes,
+    as_float_array,
+    check_labels,
+    check_memory,
+    check_positive_int,
+    check_seed,
+    check_sequence,
+)
 from backprop.activations import relu_backward, relu_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
 from backprop.dense import dense_backward, dense_forward
@@ -65,7 +73,7 @@ class SoftmaxClassifier:
     """
 
     def __init__(self, layer_sizes: tuple[int, ...] = (64, 32, 10), seed: int = 0):
-        sizes = [check_positive_int("layer_sizes entry", s) for s in layer_sizes]
+        sizes = [check_positive_int("layer_sizes entry", s) for s in check_sequence("layer_sizes", layer_sizes, "(64, 32, 10)")]
         if len(sizes) < 2:
             raise ValueError(f"layer_sizes needs at least (D, K); got {tuple(layer_sizes)}")
         check_memory(

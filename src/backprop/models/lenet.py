@@ -19,7 +19,15 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from backprop._validation import array_bytes, check_choice, check_labels, check_memory, check_positive_int, check_seed
+from backprop._validation import (
+    array_bytes,
+    check_choice,
+    check_labels,
+    check_memory,
+    check_positive_int,
+    check_seed,
+    check_sequence,
+)
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.conv import conv2d_backward, conv2d_forward, conv_output_size
 from backprop.data import one_hot
@@ -72,6 +80,9 @@ class LeNet(CNNBase):
         check_choice("init", init, tuple(BOUNDS))
         self.dtype = check_dtype(dtype)
         self.init = init
+        channels = check_sequence("channels", channels, "(6, 12)")
+        if len(channels) != 2:
+            raise ValueError(f"channels must hold the 2 channel counts of the two convolutions, e.g. (6, 12); got {tuple(channels)}")
         c1, c2 = (check_positive_int(f"channels[{i}]", c) for i, c in enumerate(channels))
         self.channels = (c1, c2)
         k = 5
