@@ -32,7 +32,7 @@ STAMP = VENV / ".requirements.sha256"
 
 def run(*cmd: str | Path, **kw) -> int:
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    # the BLAS thread count of the stored outputs (see tests/conftest.py), also in JupyterLab
+    # the BLAS thread count of the stored outputs (see conftest.py), also in JupyterLab
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", **kw.pop("env", {})}
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, env=env, **kw)
 
@@ -82,7 +82,7 @@ def main(argv: list[str]) -> int:
     if command == "book":
         return build_book()
     if command == "test":
-        workers = ["-n", "2", "--dist", "loadgroup"] if "-n" not in rest else []
+        workers = ["-n", "2", "--dist", "loadfile"] if "-n" not in rest else []
         return run(PYTHON, "-m", "pytest", *workers, *rest)
     if command == "outputs":
         return run(PYTHON, "scripts/execute_notebooks.py", *rest)

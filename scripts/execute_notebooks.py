@@ -109,7 +109,7 @@ def execute(path: Path) -> None:
 
 
 def main(args: list[str]) -> int:
-    # the BLAS thread count of the tests (see tests/conftest.py): LeNet's float32 training
+    # the BLAS thread count of the tests (see conftest.py): LeNet's float32 training
     # depends on the summation order, which changes between one thread and several
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     paths = [Path(a).resolve() for a in args] or sorted(

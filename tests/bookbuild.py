@@ -1,6 +1,6 @@
 """Build the HTML book once per test run, whichever test (or pytest-xdist worker) asks first.
 
-``python3 scripts/dev.py test`` runs pytest with two xdist workers and ``--dist loadgroup`` (one group per file, see conftest.py),
+``python3 scripts/dev.py test`` runs pytest with two xdist workers and ``--dist loadfile`` (see conftest.py),
 so the build test and the browser test may sit in different processes. Both call
 :func:`build_book`: the first takes a lock file, builds and writes a stamp holding this
 run's id and the build's log; the others wait for the lock and reuse that build.

@@ -253,13 +253,11 @@ def _execution_problems(path: Path) -> list[str]:
 BOOK_NOTEBOOKS = [p.relative_to(BOOK).as_posix() for p in _notebooks(BOOK)]
 
 
-@pytest.mark.parametrize("notebook", [
-    pytest.param(rel, marks=pytest.mark.xdist_group(name=f"edition-run-{rel}")) for rel in BOOK_NOTEBOOKS
-])
+@pytest.mark.parametrize("notebook", BOOK_NOTEBOOKS)
 def test_every_notebook_of_the_edition_runs_as_handed_out(edition, notebook):
     """Each notebook of the edition, executed in a kernel: a stub must never make a later cell crash.
 
-    One test (and one xdist group) per notebook, so that both workers share the runs.
+    One test per notebook, each scheduled on its own (conftest.py), so that both workers share them.
     """
     out, _ = edition
     problems = _execution_problems(out / "book" / notebook)
