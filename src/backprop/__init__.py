@@ -117,6 +117,9 @@ from backprop.training import History, accuracy, apply_weight_decay, check_label
 # guards shared by every function (one memory budget for every allocation)
 from backprop._validation import MEMORY_BUDGET_BYTES, set_memory_budget
 
+# threads for the big layer calls (results bit-identical for every count)
+from backprop._parallel import get_num_threads, set_num_threads
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -155,6 +158,8 @@ __all__ = [
     "load_mnist_subset", "load_mnist_idx", "load_idx", "shift_images", "augment_with_shifts",
     # guards
     "MEMORY_BUDGET_BYTES", "set_memory_budget",
+    # threads
+    "set_num_threads", "get_num_threads",
 ]
 
 _LAZY_SUBPACKAGES = ("figures", "explorers", "classroom")

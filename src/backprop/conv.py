@@ -39,6 +39,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
+from backprop._parallel import map_over_batch, run_together
 from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
 
 __all__ = [
@@ -153,19 +154,31 @@ def _per_sample(cols: np.ndarray, n: int) -> np.ndarray:
     return cols.reshape(cols.shape[0], n, -1).transpose(1, 0, 2)
 
 
-def _forward_product(cols: np.ndarray, w: np.ndarray, b: np.ndarray, n: int, ho: int, wo: int) -> np.ndarray:
-    """out (N, F, H', W') = w as an (F, C*KH*KW) matrix times cols, plus one bias per filter.
+def _im2col_and_product(xp: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
+    """cols = :func:`_im2col` (C*KH*KW, N*H'*W') and out (N, F, H', W') = w cols plus one bias per filter.
 
-    The product w cols is done sample by sample, out[n] = w cols[:, n-th block of H'*W'
-    columns], all N products by one ``np.matmul`` over a strided view: its (N, F, H'*W')
-    result is already in the NCHW layout, and each product is small enough to stay in the
-    cache (one product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'), 36,864 columns long for
-    LeNet's C1, runs at memory speed: about twice slower).
+    The product w cols, with w as an (F, C*KH*KW) matrix, is done sample by sample,
+    out[n] = w cols[:, n-th block of H'*W' columns], by one ``np.matmul`` over a strided
+    view: its (N, F, H'*W') result is already in the NCHW layout, and each product is small
+    enough to stay in the cache (one product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'),
+    36,864 columns long for LeNet's C1, runs at memory speed: about twice slower).  The
+    copy and the products go a range of samples at a time: with several threads
+    (``bp.set_num_threads``) each copies and multiplies its own samples, the same bits.
     """
-    f = w.shape[0]
-    out = np.matmul(w.reshape(f, -1), _per_sample(cols, n))  # (N, F, H'*W')
-    out += b[:, None]  # one bias per filter, added once
-    return out.reshape(n, f, ho, wo)
+    (n, c), (f, _, kh, kw) = xp.shape[:2], w.shape
+    view = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
+    cols6 = np.empty((c, kh, kw, n, ho, wo), dtype=xp.dtype)  # im2col's layout, before its reshape
+    cols = cols6.reshape(c * kh * kw, n * ho * wo)
+    out = np.empty((n, f, ho * wo), dtype=np.result_type(w, xp))
+    w2, per_sample, bias = w.reshape(f, -1), _per_sample(cols, n), b[:, None]
+
+    def samples(start, stop):
+        cols6[:, :, :, start:stop] = view[start:stop].transpose(1, 4, 5, 0, 2, 3)
+        np.matmul(w2, per_sample[start:stop], out=out[start:stop])
+        out[start:stop] += bias
+
+    map_over_batch(samples, n, cols.nbytes)
+    return cols, out.reshape(n, f, ho, wo)
 
 
 @finite_result("conv2d_forward")
@@ -192,8 +205,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xp = _pad(x, padding)
     ho, wo = ho_, wo_  # Eq. {eq-part3-output-size}; _check_forward made sure the kernel fits
-    cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
-    out = _forward_product(cols, w, b, n, ho, wo)
+    cols, out = _im2col_and_product(xp, w, b, stride, ho, wo)  # cols (C*KH*KW, N*H'*W'), out (N, F, H', W')
     cache = ConvCache(x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
     return out, cache
 
@@ -261,13 +273,24 @@ def _backward_products(dout, xp_shape, w, cols, stride, input_grad):
     n, f, ho, wo = dout.shape
     kh, kw = w.shape[2:]
     db = dout.sum(axis=(0, 2, 3))
-    per_sample = np.matmul(dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1))  # (N, F, C*KH*KW)
-    dw = per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}
+    per_sample = np.empty((n, f, cols.shape[0]), dtype=np.result_type(dout, cols))  # (N, F, C*KH*KW)
+    dout3, cols_t = dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1)
+
+    def kernel_gradient():
+        def samples(start, stop):
+            np.matmul(dout3[start:stop], cols_t[start:stop], out=per_sample[start:stop])
+
+        map_over_batch(samples, n, cols.nbytes)
+        return per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}, in one thread
+
+    def input_gradient():
+        dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
+        dcols = np.dot(w.reshape(f, -1).T, dout_t)  # dcols[(c, m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
+        return _col2im(dcols, xp_shape, kh, kw, stride, ho, wo)  # (C, H, W, N), padded
+
     if not input_grad:
-        return None, dw, db
-    dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
-    dcols = np.dot(w.reshape(f, -1).T, dout_t)  # dcols[(c, m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
-    dxt = _col2im(dcols, xp_shape, kh, kw, stride, ho, wo)  # (C, H, W, N), padded
+        return None, kernel_gradient(), db
+    dxt, dw = run_together(input_gradient, kernel_gradient, cols.nbytes)  # two independent computations
     return dxt.transpose(3, 0, 1, 2), dw, db
 
 
