@@ -26,13 +26,13 @@ def split_everything(monkeypatch):
     """Split every call (no size threshold) and count the ranges handed to the pool."""
     monkeypatch.setattr(_parallel, "MIN_BYTES", 0)
     submitted = []
-    real_submit = _parallel._submit
+    real_start = _parallel._Worker.start
 
-    def counting_submit(fn, *args):
+    def counting_start(worker, fn, *args):
         submitted.append(args)
-        return real_submit(fn, *args)
+        return real_start(worker, fn, *args)
 
-    monkeypatch.setattr(_parallel, "_submit", counting_submit)
+    monkeypatch.setattr(_parallel._Worker, "start", counting_start)
     yield submitted
     bp.set_num_threads(1)
 
