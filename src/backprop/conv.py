@@ -39,7 +39,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
-from backprop._parallel import map_over_batch, run_together
+from backprop._parallel import map_over_batch
 from backprop._validation import as_float_array, check_array_memory, check_cache, check_positive_int, finite_result
 
 __all__ = [
@@ -130,19 +130,18 @@ def _im2col(xp: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> 
     return np.ascontiguousarray(view.transpose(1, 4, 5, 0, 2, 3)).reshape(c * kh * kw, n * ho * wo)
 
 
-def _col2im(dcols: np.ndarray, xp_shape: tuple, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
     """The adjoint of :func:`_im2col`: dxp[n, c, s*i + m, s*j + q] += dcols[(c, m, q), (i, j, n)].
 
     dcols (C*KH*KW, H'*W'*N), its columns ordered (i, j, n): the batch axis LAST, unlike
-    ``cols``.  Returns dxp in the layout (C, H, W, N) (the padded shape), the batch axis last
-    too.  One whole-array addition per kernel offset (m, q), KH*KW of them, in the order m,
-    then q, as in the loop reference.  With the batch axis last, each addition moves runs of
-    W'*N consecutive numbers (512 for LeNet's C2) instead of runs of W' (8): about three
-    times faster than the same additions in NCHW.
+    ``cols``.  Adds into ``dxt``, dxp in the layout (C, H, W, N) (the padded shape), the
+    batch axis last too, and returns it.  One whole-array addition per kernel offset
+    (m, q), KH*KW of them, in the order m, then q, as in the loop reference.  With the
+    batch axis last, each addition moves runs of W'*N consecutive numbers (512 for LeNet's
+    C2) instead of runs of W' (8): about three times faster than the same additions in NCHW.
     """
-    n, c, hp, wp = xp_shape
+    c, n = dxt.shape[0], dxt.shape[3]
     blocks = dcols.reshape(c, kh, kw, ho, wo, n)
-    dxt = np.zeros((c, hp, wp, n), dtype=dcols.dtype)
     for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
         for q in range(kw):
             dxt[:, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, m, q]
@@ -266,31 +265,34 @@ def _backward_products(dout, xp_shape, w, cols, stride, input_grad):
     The kernel gradient, Eq. {eq-part3-dw} summed over n, i, j, is the sum over the N
     samples of the products dout[n] (F, H'*W') x cols[n]^T (H'*W', C*KH*KW), done by one
     ``np.matmul`` over strided views (as in the forward pass) and then summed over n.  The
-    input gradient is one product w^T (C*KH*KW, F) x dout (F, H'*W'*N), the error laid out
-    with its batch axis last, scattered back by :func:`_col2im`; the result returned
-    in NCHW.
+    input gradient is the product w^T (C*KH*KW, F) x dout (F, H'*W'*N), the error laid out
+    with its batch axis last, one product per input channel c (the KH*KW rows of w^T that
+    belong to c), scattered back by :func:`_col2im`; the result returned in NCHW.  With
+    several threads (``bp.set_num_threads``) the products are shared out by samples, then
+    the input gradient by channels: every sum is the same, so are the bits.
     """
     n, f, ho, wo = dout.shape
-    kh, kw = w.shape[2:]
+    c, kh, kw = w.shape[1:]
     db = dout.sum(axis=(0, 2, 3))
     per_sample = np.empty((n, f, cols.shape[0]), dtype=np.result_type(dout, cols))  # (N, F, C*KH*KW)
     dout3, cols_t = dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1)
 
-    def kernel_gradient():
-        def samples(start, stop):
-            np.matmul(dout3[start:stop], cols_t[start:stop], out=per_sample[start:stop])
+    def samples(start, stop):
+        np.matmul(dout3[start:stop], cols_t[start:stop], out=per_sample[start:stop])
 
-        map_over_batch(samples, n, cols.nbytes)
-        return per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}, in one thread
-
-    def input_gradient():
-        dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
-        dcols = np.dot(w.reshape(f, -1).T, dout_t)  # dcols[(c, m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
-        return _col2im(dcols, xp_shape, kh, kw, stride, ho, wo)  # (C, H, W, N), padded
-
+    map_over_batch(samples, n, cols.nbytes)
+    dw = per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}, in one thread
     if not input_grad:
-        return None, kernel_gradient(), db
-    dxt, dw = run_together(input_gradient, kernel_gradient, cols.nbytes)  # two independent computations
+        return None, dw, db
+    dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
+    w_t = w.reshape(f, c, kh * kw).transpose(1, 2, 0)  # (C, KH*KW, F): w^T, channel by channel
+    dxt = np.zeros((c, *xp_shape[2:], n), dtype=np.result_type(w, dout))  # dxp in the layout (C, H, W, N)
+
+    def channels(start, stop):
+        dcols = np.matmul(w_t[start:stop], dout_t)  # dcols[c, (m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
+        _col2im(dcols, dxt[start:stop], kh, kw, stride, ho, wo)
+
+    map_over_batch(channels, c, cols.nbytes)
     return dxt.transpose(3, 0, 1, 2), dw, db
 
 
