@@ -69,8 +69,8 @@ import time
 import numpy as np
 
 import backprop as bp
-from backprop.models import LeNet, Net004
 from backprop.mnist import load_mnist_subset
+from backprop.models import LeNet, Net004
 from backprop.training import sgd_step
 
 BATCH = 64

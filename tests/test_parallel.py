@@ -184,3 +184,14 @@ def test_a_bad_environment_variable_is_refused_by_name():
     run = subprocess.run([sys.executable, "-c", "import backprop"], capture_output=True, text=True, env=env)
     assert run.returncode != 0
     assert "the environment variable BACKPROP_NUM_THREADS must be an integer >= 1; got 'two'" in run.stderr
+
+
+@pytest.mark.parametrize("where", [0, 6, -1])
+def test_finite_checks_find_a_nan_in_any_range(split_everything, where):
+    bp.set_num_threads(3)
+    z = np.zeros((7, 4, 5))
+    assert bp.sigmoid(z).shape == z.shape
+    z[where, 1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"^z contains 1 NaN or infinite value\(s\)"):
+        bp.sigmoid(z)
+    assert len(split_everything) > 0

@@ -6,10 +6,10 @@ numpy releases the GIL in its ufuncs, copies and matrix products, so two Python 
 working on two halves of a batch run on two cores.
 
 Only work whose result does not depend on how it is split is ever split: elementwise
-operations and copies on sample ranges, and products done sample by sample (each sample's
-product is the same BLAS call whatever the chunk it falls in).  Reductions over the batch
-(a kernel gradient summed over samples, a bias gradient) stay in one thread, in the same
-order as with one thread.  So every result is the same to the last bit with 1, 2 or more
+operations and copies on ranges of samples, products done one sample (or one channel) at
+a time (each is the same BLAS call whatever the range it falls in), and the finite checks
+(a logical AND).  Sums over the batch (a kernel gradient summed over samples, a bias
+gradient) stay in one thread, in the same order as with one thread.  So every result is the same to the last bit with 1, 2 or more
 threads, and the book's stored outputs (made with one) do not depend on the setting.
 With one thread, or for calls smaller than :data:`MIN_BYTES`, no pool is involved: the
 function is called once on the whole range.
@@ -22,15 +22,23 @@ import os
 import queue
 import threading
 
-from backprop._validation import check_positive_int
-
-__all__ = ["set_num_threads", "get_num_threads", "map_over_batch", "map_rows", "run_together", "MIN_BYTES"]
+__all__ = ["set_num_threads", "get_num_threads", "map_over_batch", "map_rows", "MIN_BYTES"]
 
 #: Calls on less data than this (in bytes) run in one thread: below it, handing work to
 #: another thread (tens of microseconds) costs about what it saves.
 MIN_BYTES = 256 * 1024
 
-_num_threads = 1
+
+def _from_environment() -> int:  # read once, at import
+    raw = os.environ.get("BACKPROP_NUM_THREADS", "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"the environment variable BACKPROP_NUM_THREADS must be an integer >= 1; got {raw!r}")
+    return int(raw)
+
+
+_num_threads = _from_environment()
 
 
 class _Worker:
@@ -79,6 +87,8 @@ def set_num_threads(n: int) -> int:
     Results are bit-for-bit the same for every ``n``.  This does not change the threads of
     the BLAS library itself (use ``threadpoolctl`` or ``OPENBLAS_NUM_THREADS`` for those).
     """
+    from backprop._validation import check_positive_int  # not at the top: _validation imports this module
+
     global _num_threads
     n = check_positive_int("n (the number of threads)", n)
     previous, _num_threads = _num_threads, n
@@ -142,31 +152,3 @@ def map_rows(kernel, out, *arrays):
     else:
         map_over_batch(lambda s, e: kernel(*(a[s:e] for a in arrays), out[s:e]), len(out), out.nbytes * (1 + len(arrays)))
     return out
-
-
-def run_together(first, second, nbytes: int):
-    """``(first(), second())``: the two at the same time when threads are allowed.
-
-    For two independent computations (each unchanged, so the results are the same bits);
-    ``second`` runs on a pool thread, ``first`` on the calling one.
-    """
-    if _num_threads == 1 or nbytes < MIN_BYTES or not _busy.acquire(blocking=False):
-        return first(), second()
-    out = []
-    try:
-        a = _run([(lambda: out.append(second()),)], first)
-    finally:
-        _busy.release()
-    return a, out[0]
-
-
-def _from_environment() -> int:
-    raw = os.environ.get("BACKPROP_NUM_THREADS", "").strip()
-    if not raw:
-        return 1
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"the environment variable BACKPROP_NUM_THREADS must be an integer >= 1; got {raw!r}")
-    return int(raw)
-
-
-set_num_threads(_from_environment())
