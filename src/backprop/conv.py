@@ -21,12 +21,14 @@ reads; the copy's inner axis is W', the cheap direction).  The forward pass mult
 weights, an (F, C*KH*KW) matrix, by each sample's block of H'*W' columns (one ``np.matmul``
 over a strided view of cols: the result is already NCHW, and each product stays in the
 cache); the kernel gradient is the sum over samples of dout[n] times cols[n]^T; the bias
-gradient is one sum.  The input gradient is one product w^T dout, with the error laid out
-(F, H'*W'*N), batch axis last, scattered back (col2im) with one whole-array addition per
-kernel offset (KH*KW of them), each moving runs of W'*N numbers.  BLAS may round the last
-bit differently with 1 and 2 threads (and float32 more visibly), which is why the
-notebooks run with one.  ``benchmarks/NOTES.md`` has the profile and timings behind these
-choices.
+gradient is one sum.  The input gradient is the product w^T dout, with the error laid out
+(F, H'*W'*N), batch axis last, one product per input channel, scattered back (col2im) with
+one whole-array addition per kernel offset (KH*KW of them), each moving runs of W'*N
+numbers.  With ``bp.set_num_threads(n)`` the copies and the per-sample (per-channel)
+products are shared over n threads and the sums stay in one, so the bits do not change;
+BLAS's own threads may round the last bit differently with 1 and 2 threads (and float32
+more visibly), which is why the notebooks run with OPENBLAS_NUM_THREADS=1.
+``benchmarks/NOTES.md`` has the profile and timings behind these choices.
 ``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
 tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
