@@ -68,8 +68,9 @@ import time
 
 import numpy as np
 
-from backprop.models import LeNet, Net004
+import backprop as bp
 from backprop.mnist import load_mnist_subset
+from backprop.models import LeNet, Net004
 from backprop.training import sgd_step
 
 BATCH = 64
@@ -155,7 +156,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--net", choices=["lenet", "net004", "both"], default="both")
     parser.add_argument("--threads", default="1", help="comma-separated thread counts, e.g. 1,2: each sets "
-                        "OpenBLAS (threadpoolctl) and torch.set_num_threads to the same count")
+                        "bp.set_num_threads, OpenBLAS (threadpoolctl) and torch.set_num_threads to the same count")
     args = parser.parse_args()
     thread_counts = [int(t) for t in args.threads.split(",")]
     x, y, _, _ = load_mnist_subset(n_train=BATCH, n_test=1000)
@@ -172,6 +173,7 @@ def main() -> None:
     rows = []
     for threads in thread_counts:
         with threadpool_limits(limits=threads, user_api="blas"):
+            bp.set_num_threads(threads)
             if torch is not None:
                 torch.set_num_threads(threads)
             for name, cls in chosen:

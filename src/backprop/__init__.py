@@ -118,6 +118,9 @@ from backprop.training import History, accuracy, apply_weight_decay, check_label
 # for every loop (bp.MEMORY_BUDGET_BYTES and bp.WORK_BUDGET_OPS read and write the live values)
 from backprop._validation import memory_budget, set_memory_budget, set_work_budget, work_budget
 
+# threads for the big layer calls (results bit-identical for every count)
+from backprop._parallel import get_num_threads, set_num_threads
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -157,6 +160,8 @@ __all__ = [
     # guards
     "MEMORY_BUDGET_BYTES", "set_memory_budget", "memory_budget",
     "WORK_BUDGET_OPS", "set_work_budget", "work_budget",
+    # threads
+    "set_num_threads", "get_num_threads",
 ]
 
 #: Names that are not copies: reading or assigning ``backprop.<name>`` reads or sets the value

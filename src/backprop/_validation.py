@@ -13,6 +13,8 @@ import threading
 
 import numpy as np
 
+from backprop._parallel import map_over_batch
+
 __all__ = [
     "as_float_array",
     "check_same_shape",
@@ -27,6 +29,7 @@ __all__ = [
     "check_seed",
     "check_cache",
     "check_finite_result",
+    "all_finite",
     "finite_result",
     "reduction_dtype",
     "check_memory",
@@ -226,13 +229,23 @@ def check_finite_result(operation: str, value: object) -> object:
     come back as a silent inf or NaN.
     """
     arr = np.asarray(value)
-    if arr.dtype.kind in "fc" and not np.isfinite(arr).all():
+    if arr.dtype.kind in "fc" and not all_finite(arr):
         bad = int(arr.size - np.count_nonzero(np.isfinite(arr)))
         raise FloatingPointError(
             f"{operation} overflowed: {bad} of its {arr.size} result value(s) are NaN or infinite although every "
             "input is finite; the inputs are too large (or a divisor too small) for their dtype: rescale them, or use float64"
         )
     return value
+
+
+def all_finite(a: np.ndarray) -> bool:
+    """``np.isfinite(a).all()``, shared over the threads (``bp.set_num_threads``) for a big
+    C-contiguous array: a logical AND, the same answer however the array is split."""
+    if a.ndim == 0 or not a.flags.c_contiguous:
+        return bool(np.isfinite(a).all())
+    ok = []
+    map_over_batch(lambda start, stop: ok.append(bool(np.isfinite(a[start:stop]).all())), len(a), a.nbytes)
+    return all(ok)
 
 
 _FINITE_DEPTH = threading.local()
@@ -355,7 +368,7 @@ def as_float_array(
         _check_shape(name, value.shape, shape)
     if not allow_empty and value.size == 0:
         raise ValueError(f"{name} is empty (shape {value.shape}); an empty batch has no loss and no gradient")
-    if finite and not np.isfinite(value).all():
+    if finite and not all_finite(value):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); check the previous step for an overflow")
     return value

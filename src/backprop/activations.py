@@ -16,6 +16,7 @@ import numbers
 import numpy as np
 
 from backprop._caches import LeakyReluCache, ReluCache, SigmoidCache, SoftmaxCache, TanhCache
+from backprop._parallel import map_rows
 from backprop._validation import as_float_array, check_array_memory, check_cache, check_same_shape, finite_result
 
 __all__ = [
@@ -67,17 +68,21 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """The kernel of :func:`sigmoid` for a validated float array: the same two forms as one
     quotient, exp(min(z, 0)) / (1 + exp(-|z|)), whose numerator is 1 for z >= 0 and exp(z)
-    for z < 0 (so no boolean mask, no ``np.where``).  Computed in place, two buffers."""
-    if z.ndim == 0:  # a 0-d array: numpy's out= needs an array, not the scalar abs() returns
+    for z < 0 (so no boolean mask, no ``np.where``).  Computed in place, two buffers, a
+    range of rows at a time (``bp.set_num_threads``; the same bits)."""
+    if z.ndim == 0:  # a 0-d array: numpy's out= needs an array, not the scalar minimum() returns
         return _sigmoid(z.reshape(1)).reshape(())
-    e = np.abs(z)
+    return map_rows(_sigmoid_into, np.empty_like(z), z)
+
+
+def _sigmoid_into(z: np.ndarray, e: np.ndarray) -> None:
+    np.abs(z, out=e)
     np.negative(e, out=e)
     np.exp(e, out=e)  # exp(-z) where z >= 0, exp(z) where z < 0: never above 1
     numerator = np.minimum(z, 0.0)
     np.exp(numerator, out=numerator)  # exp(0) = 1 for z >= 0, exp(z) (the same value as e) for z < 0
     e += 1.0
     np.divide(numerator, e, out=e)
-    return e.astype(z.dtype, copy=False)
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
@@ -107,9 +112,12 @@ def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     (out,) = check_cache(cache, SigmoidCache, "sigmoid_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", out)
-    grad = dout * out
+    return map_rows(_sigmoid_backward_into, np.empty(out.shape, np.result_type(dout, out)), dout, out)
+
+
+def _sigmoid_backward_into(dout: np.ndarray, out: np.ndarray, grad: np.ndarray) -> None:
+    np.multiply(dout, out, out=grad)
     grad *= 1.0 - out  # (dout * a) * (1 - a), evaluated in that order
-    return grad
 
 
 # --------------------------------------------------------------------------- ReLU
@@ -139,7 +147,7 @@ def relu_prime(z: np.ndarray) -> np.ndarray:
 def relu_forward(z: np.ndarray) -> tuple[np.ndarray, ReluCache]:
     """a = max(0, z) elementwise; the cache (a :class:`ReluCache`) holds the pre-activation z."""
     z = as_float_array("z", z, allow_empty=True)
-    return np.maximum(z, 0.0), ReluCache(z)
+    return map_rows(lambda z, out: np.maximum(z, 0.0, out=out), np.empty_like(z), z), ReluCache(z)
 
 
 @finite_result("relu_backward")
@@ -155,7 +163,7 @@ def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     (z,) = check_cache(cache, ReluCache, "relu_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the cached pre-activation z", z)
-    return dout * (z > 0)
+    return map_rows(lambda d, z, out: np.multiply(d, z > 0, out=out), np.empty(z.shape, dout.dtype), dout, z)
 
 
 # --------------------------------------------------------------------------- tanh
@@ -165,7 +173,7 @@ def tanh(z: np.ndarray) -> np.ndarray:
     Implements: Eq. {eq-part2-tanh}
     """
     z = as_float_array("z", z, allow_empty=True)
-    return np.tanh(z)
+    return map_rows(lambda z, out: np.tanh(z, out=out), np.empty_like(z), z)
 
 
 def tanh_prime(z: np.ndarray) -> np.ndarray:
@@ -195,7 +203,13 @@ def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     (out,) = check_cache(cache, TanhCache, "tanh_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", out)
-    return dout * (1.0 - out * out)
+    return map_rows(_tanh_backward_into, np.empty(out.shape, np.result_type(dout, out)), dout, out)
+
+
+def _tanh_backward_into(dout: np.ndarray, out: np.ndarray, grad: np.ndarray) -> None:
+    a2 = out * out
+    np.subtract(1.0, a2, out=a2)
+    np.multiply(dout, a2, out=grad)  # dout * (1 - a^2)
 
 
 # --------------------------------------------------------------------------- leaky ReLU

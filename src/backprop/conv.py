@@ -21,12 +21,14 @@ reads; the copy's inner axis is W', the cheap direction).  The forward pass mult
 weights, an (F, C*KH*KW) matrix, by each sample's block of H'*W' columns (one ``np.matmul``
 over a strided view of cols: the result is already NCHW, and each product stays in the
 cache); the kernel gradient is the sum over samples of dout[n] times cols[n]^T; the bias
-gradient is one sum.  The input gradient is one product w^T dout, with the error laid out
-(F, H'*W'*N), batch axis last, scattered back (col2im) with one whole-array addition per
-kernel offset (KH*KW of them), each moving runs of W'*N numbers.  BLAS may round the last
-bit differently with 1 and 2 threads (and float32 more visibly), which is why the
-notebooks run with one.  ``benchmarks/NOTES.md`` has the profile and timings behind these
-choices.
+gradient is one sum.  The input gradient is the product w^T dout, with the error laid out
+(F, H'*W'*N), batch axis last, one product per input channel, scattered back (col2im) with
+one whole-array addition per kernel offset (KH*KW of them), each moving runs of W'*N
+numbers.  With ``bp.set_num_threads(n)`` the copies and the per-sample (per-channel)
+products are shared over n threads and the sums stay in one, so the bits do not change;
+BLAS's own threads may round the last bit differently with 1 and 2 threads (and float32
+more visibly), which is why the notebooks run with OPENBLAS_NUM_THREADS=1.
+``benchmarks/NOTES.md`` has the profile and timings behind these choices.
 ``conv2d_forward_naive`` / ``conv2d_backward_naive`` are the loop-based references the
 tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 """
@@ -39,6 +41,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
+from backprop._parallel import map_over_batch
 from backprop._validation import (
     as_float_array,
     check_array_memory,
@@ -136,19 +139,18 @@ def _im2col(xp: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> 
     return np.ascontiguousarray(view.transpose(1, 4, 5, 0, 2, 3)).reshape(c * kh * kw, n * ho * wo)
 
 
-def _col2im(dcols: np.ndarray, xp_shape: tuple, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
     """The adjoint of :func:`_im2col`: dxp[n, c, s*i + m, s*j + q] += dcols[(c, m, q), (i, j, n)].
 
     dcols (C*KH*KW, H'*W'*N), its columns ordered (i, j, n): the batch axis LAST, unlike
-    ``cols``.  Returns dxp in the layout (C, H, W, N) (the padded shape), the batch axis last
-    too.  One whole-array addition per kernel offset (m, q), KH*KW of them, in the order m,
-    then q, as in the loop reference.  With the batch axis last, each addition moves runs of
-    W'*N consecutive numbers (512 for LeNet's C2) instead of runs of W' (8): about three
-    times faster than the same additions in NCHW.
+    ``cols``.  Adds into ``dxt``, dxp in the layout (C, H, W, N) (the padded shape), the
+    batch axis last too, and returns it.  One whole-array addition per kernel offset
+    (m, q), KH*KW of them, in the order m, then q, as in the loop reference.  With the
+    batch axis last, each addition moves runs of W'*N consecutive numbers (512 for LeNet's
+    C2) instead of runs of W' (8): about three times faster than the same additions in NCHW.
     """
-    n, c, hp, wp = xp_shape
+    c, n = dxt.shape[0], dxt.shape[3]
     blocks = dcols.reshape(c, kh, kw, ho, wo, n)
-    dxt = np.zeros((c, hp, wp, n), dtype=dcols.dtype)
     for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
         for q in range(kw):
             dxt[:, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, m, q]
@@ -160,19 +162,31 @@ def _per_sample(cols: np.ndarray, n: int) -> np.ndarray:
     return cols.reshape(cols.shape[0], n, -1).transpose(1, 0, 2)
 
 
-def _forward_product(cols: np.ndarray, w: np.ndarray, b: np.ndarray, n: int, ho: int, wo: int) -> np.ndarray:
-    """out (N, F, H', W') = w as an (F, C*KH*KW) matrix times cols, plus one bias per filter.
+def _im2col_and_product(xp: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
+    """cols = :func:`_im2col` (C*KH*KW, N*H'*W') and out (N, F, H', W') = w cols plus one bias per filter.
 
-    The product w cols is done sample by sample, out[n] = w cols[:, n-th block of H'*W'
-    columns], all N products by one ``np.matmul`` over a strided view: its (N, F, H'*W')
-    result is already in the NCHW layout, and each product is small enough to stay in the
-    cache (one product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'), 36,864 columns long for
-    LeNet's C1, runs at memory speed: about twice slower).
+    The product w cols, with w as an (F, C*KH*KW) matrix, is done sample by sample,
+    out[n] = w cols[:, n-th block of H'*W' columns], by one ``np.matmul`` over a strided
+    view: its (N, F, H'*W') result is already in the NCHW layout, and each product is small
+    enough to stay in the cache (one product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'),
+    36,864 columns long for LeNet's C1, runs at memory speed: about twice slower).  The
+    copy and the products go a range of samples at a time: with several threads
+    (``bp.set_num_threads``) each copies and multiplies its own samples, the same bits.
     """
-    f = w.shape[0]
-    out = np.matmul(w.reshape(f, -1), _per_sample(cols, n))  # (N, F, H'*W')
-    out += b[:, None]  # one bias per filter, added once
-    return out.reshape(n, f, ho, wo)
+    (n, c), (f, _, kh, kw) = xp.shape[:2], w.shape
+    view = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
+    cols6 = np.empty((c, kh, kw, n, ho, wo), dtype=xp.dtype)  # im2col's layout, before its reshape
+    cols = cols6.reshape(c * kh * kw, n * ho * wo)
+    out = np.empty((n, f, ho * wo), dtype=np.result_type(w, xp))
+    w2, per_sample, bias = w.reshape(f, -1), _per_sample(cols, n), b[:, None]
+
+    def samples(start, stop):
+        cols6[:, :, :, start:stop] = view[start:stop].transpose(1, 4, 5, 0, 2, 3)
+        np.matmul(w2, per_sample[start:stop], out=out[start:stop])
+        out[start:stop] += bias
+
+    map_over_batch(samples, n, cols.nbytes)
+    return cols, out.reshape(n, f, ho, wo)
 
 
 @finite_result("conv2d_forward")
@@ -199,8 +213,7 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xp = _pad(x, padding)
     ho, wo = ho_, wo_  # Eq. {eq-part3-output-size}; _check_forward made sure the kernel fits
-    cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
-    out = _forward_product(cols, w, b, n, ho, wo)
+    cols, out = _im2col_and_product(xp, w, b, stride, ho, wo)  # cols (C*KH*KW, N*H'*W'), out (N, F, H', W')
     cache = ConvCache(x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
     return out, cache
 
@@ -261,20 +274,34 @@ def _backward_products(dout, xp_shape, w, cols, stride, input_grad):
     The kernel gradient, Eq. {eq-part3-dw} summed over n, i, j, is the sum over the N
     samples of the products dout[n] (F, H'*W') x cols[n]^T (H'*W', C*KH*KW), done by one
     ``np.matmul`` over strided views (as in the forward pass) and then summed over n.  The
-    input gradient is one product w^T (C*KH*KW, F) x dout (F, H'*W'*N), the error laid out
-    with its batch axis last, scattered back by :func:`_col2im`; the result returned
-    in NCHW.
+    input gradient is the product w^T (C*KH*KW, F) x dout (F, H'*W'*N), the error laid out
+    with its batch axis last, one product per input channel c (the KH*KW rows of w^T that
+    belong to c), scattered back by :func:`_col2im`; the result returned in NCHW.  With
+    several threads (``bp.set_num_threads``) the products are shared out by samples, then
+    the input gradient by channels: every sum is the same, so are the bits.
     """
     n, f, ho, wo = dout.shape
-    kh, kw = w.shape[2:]
+    c, kh, kw = w.shape[1:]
     db = dout.sum(axis=(0, 2, 3))
-    per_sample = np.matmul(dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1))  # (N, F, C*KH*KW)
-    dw = per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}
+    per_sample = np.empty((n, f, cols.shape[0]), dtype=np.result_type(dout, cols))  # (N, F, C*KH*KW)
+    dout3, cols_t = dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1)
+
+    def samples(start, stop):
+        np.matmul(dout3[start:stop], cols_t[start:stop], out=per_sample[start:stop])
+
+    map_over_batch(samples, n, cols.nbytes)
+    dw = per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}, in one thread
     if not input_grad:
         return None, dw, db
     dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
-    dcols = np.dot(w.reshape(f, -1).T, dout_t)  # dcols[(c, m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
-    dxt = _col2im(dcols, xp_shape, kh, kw, stride, ho, wo)  # (C, H, W, N), padded
+    w_t = w.reshape(f, c, kh * kw).transpose(1, 2, 0)  # (C, KH*KW, F): w^T, channel by channel
+    dxt = np.zeros((c, *xp_shape[2:], n), dtype=np.result_type(w, dout))  # dxp in the layout (C, H, W, N)
+
+    def channels(start, stop):
+        dcols = np.matmul(w_t[start:stop], dout_t)  # dcols[c, (m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
+        _col2im(dcols, dxt[start:stop], kh, kw, stride, ho, wo)
+
+    map_over_batch(channels, c, cols.nbytes)
     return dxt.transpose(3, 0, 1, 2), dw, db
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
+from backprop._parallel import map_over_batch
 from backprop._validation import (
     as_float_array,
     check_array_memory,
@@ -106,8 +107,8 @@ def _blocks(x: np.ndarray, size: int, Ho: int, Wo: int) -> np.ndarray:
     return x[:, :, : Ho * size, : Wo * size].reshape(N, C, Ho, size, Wo, size)
 
 
-def _block_sum(blocks: np.ndarray) -> np.ndarray:
-    """Sum of each window of ``blocks`` (N, C, H', size, W', size) -> (N, C, H', W').
+def _block_sum(blocks: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Sum of each window of ``blocks`` (N, C, H', size, W', size) into ``total`` (N, C, H', W').
 
     size * size whole-array additions instead of a reduction over two strided axes (numpy's
     ``sum(axis=(3, 5))`` walks those axes element by element, which is slow for 2 x 2).
@@ -116,12 +117,15 @@ def _block_sum(blocks: np.ndarray) -> np.ndarray:
     W' both exceed 1: for a single row or column of windows numpy may reorder its loops).
     """
     size = blocks.shape[3]
-    total = None
+    row = total
     for u in range(size):
-        row = blocks[:, :, :, u, :, 0].copy()
+        np.copyto(row, blocks[:, :, :, u, :, 0])
         for v in range(1, size):
             row += blocks[:, :, :, u, :, v]
-        total = row if total is None else np.add(total, row, out=total)
+        if u:
+            total += row
+        elif size > 1:
+            row = np.empty_like(total)
     return total
 
 
@@ -139,9 +143,13 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     Implements: Eq. {eq-part3-avgpool}
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
-    if stride == size:
-        out = _block_sum(_blocks(x, size, Ho, Wo))
-        out /= size * size
+    if stride == size:  # a range of samples at a time (bp.set_num_threads; the same bits)
+        blocks, out = _blocks(x, size, Ho, Wo), np.empty((*x.shape[:2], Ho, Wo), dtype=x.dtype)
+
+        def samples(start, stop):
+            np.divide(_block_sum(blocks[start:stop], out[start:stop]), size * size, out=out[start:stop])
+
+        map_over_batch(samples, len(x), x.nbytes)
     else:
         out = _windows(x, size, stride, Ho, Wo).mean(axis=(4, 5))
     return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, size, stride)
@@ -163,16 +171,21 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     x_shape, dtype, size, stride = check_cache(cache, AvgPoolCache, "avg_pool2d_backward")
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (*x_shape[:2], Ho, Wo))
-    share = (dout / (size * size)).astype(dtype, copy=False)
     covered = stride == size and x_shape[2] == Ho * size and x_shape[3] == Wo * size
     dx = np.empty(x_shape, dtype=dtype) if covered else np.zeros(x_shape, dtype=dtype)  # every entry written, or zeros
-    if stride == size:
+    if stride == size:  # a range of samples at a time (bp.set_num_threads; the same bits)
         N, C = x_shape[:2]
         blocks = dx[:, :, : Ho * size, : Wo * size].reshape(N, C, Ho, size, Wo, size)
-        for u in range(size):  # size^2 whole-array copies: faster than one broadcast into the 6-D view
-            for v in range(size):
-                blocks[:, :, :, u, :, v] = share
+
+        def samples(start, stop):
+            share = (dout[start:stop] / (size * size)).astype(dtype, copy=False)
+            for u in range(size):  # size^2 whole-array copies: faster than one broadcast into the 6-D view
+                for v in range(size):
+                    blocks[start:stop, :, :, u, :, v] = share
+
+        map_over_batch(samples, N, dx.nbytes)
     else:
+        share = (dout / (size * size)).astype(dtype, copy=False)
         for u in range(size):  # loop over the positions inside a window, not over pixels
             for v in range(size):
                 dx[:, :, u : u + (Ho - 1) * stride + 1 : stride, v : v + (Wo - 1) * stride + 1 : stride] += share

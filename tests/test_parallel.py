@@ -1,0 +1,197 @@
+"""``bp.set_num_threads``: every layer and both CNNs give the same bits with 1, 2 and 3 threads.
+
+The stored notebook outputs are made with one thread; these tests are what lets a reader
+run them with more.  ``MIN_BYTES`` is set to 0 so that even the small arrays here are
+split, and each test checks that the pool was really used (else it could not fail).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import backprop as bp
+from backprop import _parallel
+from backprop.models import LeNet, Net004
+
+REAL_MIN_BYTES = _parallel.MIN_BYTES
+
+
+@pytest.fixture
+def split_everything(monkeypatch):
+    """Split every call (no size threshold) and count the ranges handed to the pool."""
+    monkeypatch.setattr(_parallel, "MIN_BYTES", 0)
+    submitted = []
+    real_start = _parallel._Worker.start
+
+    def counting_start(worker, fn, *args):
+        submitted.append(args)
+        return real_start(worker, fn, *args)
+
+    monkeypatch.setattr(_parallel._Worker, "start", counting_start)
+    yield submitted
+    bp.set_num_threads(1)
+
+
+def run_with_threads(compute, submitted, *, split=True):
+    """compute() with 1 thread, then with 2 and 3: a list of three results.
+
+    With ``split`` the pool must have worked with 2 and 3 threads (and never with one).
+    """
+    results = []
+    for n in (1, 2, 3):
+        bp.set_num_threads(n)
+        before = len(submitted)
+        results.append(compute())
+        if split or n == 1:
+            assert (len(submitted) > before) == (n > 1), f"with {n} threads the pool was {'not ' if n > 1 else ''}used"
+    return results
+
+
+def assert_same_bits(results):
+    flat = [r if isinstance(r, (tuple, list)) else (r,) for r in results]
+    for n, other in zip((2, 3), flat[1:]):
+        for i, (a, b) in enumerate(zip(flat[0], other)):
+            if a is None:
+                assert b is None
+                continue
+            assert a.dtype == b.dtype and np.array_equal(a, b), f"output {i} differs between 1 and {n} threads"
+
+
+LAYER_CASES = [  # (x shape, w shape, stride, padding)
+    ((7, 1, 28, 28), (6, 1, 5, 5), 1, 0),
+    ((7, 6, 12, 12), (12, 6, 5, 5), 1, 0),
+    ((5, 3, 11, 9), (4, 3, 3, 3), 2, 1),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", LAYER_CASES, ids=str)
+@pytest.mark.parametrize("batch", [None, 1])
+def test_conv_forward_and_backward_bit_identical(split_everything, dtype, case, batch):
+    x_shape, w_shape, stride, padding = case
+    if batch is not None:
+        x_shape = (batch, *x_shape[1:])
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal(x_shape).astype(dtype), rng.standard_normal(w_shape).astype(dtype)
+    b = rng.standard_normal(w_shape[0]).astype(dtype)
+
+    def compute():
+        out, cache = bp.conv2d_forward(x, w, b, stride=stride, padding=padding)
+        dout = np.sin(out)  # any error that depends on the output
+        return (out, *bp.conv2d_backward(dout, cache), *bp.conv2d_backward(dout, cache, input_grad=False))
+
+    assert_same_bits(run_with_threads(compute, split_everything, split=x_shape[0] > 1))  # one sample: nothing to split
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(7, 6, 24, 24), (7, 3, 9, 9), (1, 6, 24, 24)], ids=str)
+def test_pooling_bit_identical(split_everything, dtype, shape):
+    x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
+
+    def compute():
+        out, cache = bp.avg_pool2d_forward(x, 2)
+        return out, bp.avg_pool2d_backward(np.cos(out), cache)
+
+    assert_same_bits(run_with_threads(compute, split_everything, split=shape[0] > 1))  # one sample: nothing to split
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+@pytest.mark.parametrize("shape", [(7, 6, 24, 24), (1001,), (3, 1)], ids=str)
+def test_activations_bit_identical(split_everything, dtype, name, shape):
+    rng = np.random.default_rng(2)
+    z, dout = (4 * rng.standard_normal(shape)).astype(dtype), rng.standard_normal(shape).astype(dtype)
+    forward, backward = getattr(bp, f"{name}_forward"), getattr(bp, f"{name}_backward")
+
+    def compute():
+        a, cache = forward(z)
+        return a, backward(dout, cache), backward(dout.astype(np.float64), cache)
+
+    assert_same_bits(run_with_threads(compute, split_everything))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("model", ["lenet", "net004", "net004-relu"])
+@pytest.mark.parametrize("batch", [64, 7, 1])
+def test_models_loss_and_grads_bit_identical(split_everything, monkeypatch, dtype, model, batch):
+    if batch == 64:  # the real threshold: the batch the book trains with is split by it alone
+        monkeypatch.setattr(_parallel, "MIN_BYTES", REAL_MIN_BYTES)
+    rng = np.random.default_rng(3)
+    x = rng.random((batch, 1, 28, 28)).astype(dtype)
+    y = rng.integers(0, 10, batch)
+    net = LeNet(seed=0, init="glorot", dtype=dtype) if model == "lenet" else Net004(
+        seed=0, dtype=dtype, activation="relu" if model.endswith("relu") else "tanh")
+
+    def compute():
+        loss, grads = net.loss_and_grads(x, y)
+        return (np.array(loss), *(grads[k] for k in sorted(grads)))
+
+    assert_same_bits(run_with_threads(compute, split_everything, split=batch > 1))  # one sample: nothing to split
+
+
+def test_set_num_threads_checks_and_returns_the_previous_count():
+    start = bp.get_num_threads()  # 1, unless BACKPROP_NUM_THREADS says otherwise
+    try:
+        assert bp.set_num_threads(2) == start
+        assert bp.get_num_threads() == 2
+        assert bp.set_num_threads(1) == 2
+    finally:
+        bp.set_num_threads(1)
+    with pytest.raises(ValueError, match=r"^n \(the number of threads\) must be an integer >= 1; got 0$"):
+        bp.set_num_threads(0)
+    for bad in (1.5, "2", True, None):
+        with pytest.raises(TypeError, match=r"^n \(the number of threads\) must be an integer >= 1; got "):
+            bp.set_num_threads(bad)
+    assert bp.get_num_threads() == 1
+
+
+def test_an_error_in_a_pool_thread_reaches_the_caller_after_every_range_ends(split_everything):
+    bp.set_num_threads(3)
+    done = []
+
+    def fn(start, stop):
+        done.append(start)
+        if start > 0:
+            raise KeyError(f"range {start}:{stop}")
+
+    with pytest.raises(KeyError, match="range 3:6"):
+        _parallel.map_over_batch(fn, 9, 0)
+    assert sorted(done) == [0, 3, 6]
+
+
+def test_pool_threads_run_under_the_callers_numpy_error_state(split_everything):
+    bp.set_num_threads(2)
+    big = np.full(8, 1e300)
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        _parallel.map_over_batch(lambda start, stop: big[start:stop] * 1e300 if start else None, 8, 0)
+
+
+@pytest.mark.parametrize("value, expected", [("2", "2"), (" 3 ", "3"), ("", "1")])
+def test_environment_variable_sets_the_default(value, expected):
+    env = {**os.environ, "BACKPROP_NUM_THREADS": value}
+    out = subprocess.run([sys.executable, "-c", "import backprop; print(backprop.get_num_threads())"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == expected
+
+
+def test_a_bad_environment_variable_is_refused_by_name():
+    env = {**os.environ, "BACKPROP_NUM_THREADS": "two"}
+    run = subprocess.run([sys.executable, "-c", "import backprop"], capture_output=True, text=True, env=env)
+    assert run.returncode != 0
+    assert "the environment variable BACKPROP_NUM_THREADS must be an integer >= 1; got 'two'" in run.stderr
+
+
+@pytest.mark.parametrize("where", [0, 6, -1])
+def test_finite_checks_find_a_nan_in_any_range(split_everything, where):
+    bp.set_num_threads(3)
+    z = np.zeros((7, 4, 5))
+    assert bp.sigmoid(z).shape == z.shape
+    z[where, 1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"^z contains 1 NaN or infinite value\(s\)"):
+        bp.sigmoid(z)
+    assert len(split_everything) > 0
