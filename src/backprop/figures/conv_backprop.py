@@ -240,6 +240,7 @@ def draw_full_convolution(error_shape=(2, 2), kernel_shape=(3, 3), r: int = 1, t
 
 def draw_stride_dilation(input_shape=(5, 5), kernel_shape=(3, 3), stride: int = 2) -> Figure:
     """Fig.: with stride s the windows start s apart; the dilated error puts each delta there."""
+    stride = check_positive_int("stride", stride)
     h, w, kh, kw, ho, wo = _windows("draw_stride_dilation", input_shape, kernel_shape, stride)
     _check_cells(f"draw_stride_dilation(input_shape={(h, w)}, kernel_shape={(kh, kw)}, stride={stride})",
                  (h, w), (ho, wo), (stride * (ho - 1) + 1, stride * (wo - 1) + 1))
