@@ -23,6 +23,8 @@ __all__ = [
     "check_bool",
     "check_index",
     "check_sequence",
+    "check_real",
+    "check_optional_str",
     "check_data",
     "check_labels",
     "refuse_labels_as_targets",
@@ -470,6 +472,22 @@ def check_sequence(name: str, value: object, example: str) -> list:
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, (tuple, list, range)):
         raise TypeError(f"{name} must be a sequence such as {example}; got {_describe_value(value)}")
     return list(value)
+
+
+def check_real(name: str, value: object) -> float:
+    """Return ``value`` as a float if it is a finite real number (not a bool), else raise naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a finite number; got {_describe_value(value)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    return float(value)
+
+
+def check_optional_str(name: str, value: object) -> str | None:
+    """Return ``value`` if it is a string or None (a figure's title, a label), else raise ``TypeError``."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None; got {_describe_value(value)}")
+    return value
 
 
 def check_data(name: str, data: object, keys: tuple[str, ...], made_by: str) -> dict:

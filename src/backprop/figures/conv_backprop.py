@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop._validation import check_positive_int
+from backprop._validation import check_artists, check_index, check_memory, check_positive_int, check_sequence
 from backprop.figures._grid import (
     FILL,
     INK,
@@ -47,7 +47,7 @@ __all__ = [
 
 
 def _shape2(name: str, shape) -> tuple[int, int]:
-    shape = tuple(shape)
+    shape = check_sequence(name, shape, "(4, 4)")
     if len(shape) != 2:
         raise ValueError(f"{name} must be a (rows, columns) pair, got {shape!r}")
     return check_positive_int(f"{name}[0]", shape[0]), check_positive_int(f"{name}[1]", shape[1])
@@ -55,8 +55,26 @@ def _shape2(name: str, shape) -> tuple[int, int]:
 
 def _out_size(size: int, kernel: int, stride: int, name: str) -> int:
     if kernel > size:
-        raise ValueError(f"the kernel ({kernel}) is larger than the input ({size}) along {name}")
+        raise ValueError(f"kernel_shape ({kernel}) is larger than input_shape ({size}) along {name}")
     return (size - kernel) // stride + 1
+
+
+#: Estimated bytes of one entry ((i, j), (r, t)) of the lists the data functions return.
+_PAIR_BYTES = 300
+
+
+def _windows(fn: str, input_shape, kernel_shape, stride: int) -> tuple[int, int, int, int, int, int]:
+    """The validated (h, w, kh, kw, ho, wo); refuses a list of windows past the memory budget."""
+    (h, w), (kh, kw) = _shape2("input_shape", input_shape), _shape2("kernel_shape", kernel_shape)
+    stride = check_positive_int("stride", stride)
+    ho, wo = _out_size(h, kh, stride, "the rows"), _out_size(w, kw, stride, "the columns")
+    check_memory(f"{fn}(input_shape={(h, w)}, kernel_shape={(kh, kw)}): a list of {ho * wo} windows", _PAIR_BYTES * ho * wo)
+    return h, w, kh, kw, ho, wo
+
+
+def _check_cells(call: str, *shapes: tuple[int, int]) -> None:
+    """Refuse a figure whose grids (a square and a label each cell) would exceed the memory budget."""
+    check_artists(f"{call}: grids of shapes {', '.join(map(str, shapes))}", 2 * sum(a * b for a, b in shapes))
 
 
 def shared_weight_pairs(input_shape, kernel_shape, m: int, q: int, stride: int = 1):
@@ -65,11 +83,10 @@ def shared_weight_pairs(input_shape, kernel_shape, m: int, q: int, stride: int =
     Window (i, j) multiplies w[m, q] with x[s*i + m, s*j + q] (book Eq. {eq-part3-conv-layer}),
     so dE/dw[m, q] = sum over the list of delta[i, j] * x[r, t] (book Eq. {eq-part3-dw}).
     """
-    (h, w), (kh, kw) = _shape2("input_shape", input_shape), _shape2("kernel_shape", kernel_shape)
-    stride = check_positive_int("stride", stride)
+    h, w, kh, kw, ho, wo = _windows("shared_weight_pairs", input_shape, kernel_shape, stride)
+    m, q = check_index("m", m), check_index("q", q)
     if not (0 <= m < kh and 0 <= q < kw):
         raise ValueError(f"(m, q) must index the {kh}x{kw} kernel, got ({m}, {q})")
-    ho, wo = _out_size(h, kh, stride, "the rows"), _out_size(w, kw, stride, "the columns")
     return [((i, j), (stride * i + m, stride * j + q)) for i in range(ho) for j in range(wo)]
 
 
@@ -79,11 +96,10 @@ def windows_reading_pixel(input_shape, kernel_shape, r: int, t: int, stride: int
     Window (i, j) reads x[r, t] through w[r - s*i, t - s*j] when that index lies in the
     kernel, so dE/dx[r, t] = sum over the list of delta[i, j] * w[m, q] (book Eq. {eq-part3-dx}).
     """
-    (h, w), (kh, kw) = _shape2("input_shape", input_shape), _shape2("kernel_shape", kernel_shape)
-    stride = check_positive_int("stride", stride)
+    h, w, kh, kw, ho, wo = _windows("windows_reading_pixel", input_shape, kernel_shape, stride)
+    r, t = check_index("r", r), check_index("t", t)
     if not (0 <= r < h and 0 <= t < w):
         raise ValueError(f"(r, t) must index the {h}x{w} input, got ({r}, {t})")
-    ho, wo = _out_size(h, kh, stride, "the rows"), _out_size(w, kw, stride, "the columns")
     found = []
     for i in range(ho):
         for j in range(wo):
@@ -137,9 +153,9 @@ def _labels(name: str, rows: int, cols: int) -> list[list[str]]:
 
 def draw_shared_weight(input_shape=(4, 4), kernel_shape=(2, 2), m: int = 0, q: int = 1) -> Figure:
     """Fig.: the weight w[m, q] meets one pixel in every window; its gradient adds them all."""
+    h, w, kh, kw, ho, wo = _windows("draw_shared_weight", input_shape, kernel_shape, 1)
+    _check_cells(f"draw_shared_weight(input_shape={(h, w)}, kernel_shape={(kh, kw)})", (h, w), (kh, kw), (ho, wo))
     pairs = shared_weight_pairs(input_shape, kernel_shape, m, q)
-    (h, w), (kh, kw) = input_shape, kernel_shape
-    ho, wo = h - kh + 1, w - kw + 1
     fig = canvas(3.3)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [w, kw, wo]})
     x_labels = [["" for _ in range(w)] for _ in range(h)]
@@ -160,9 +176,9 @@ def draw_shared_weight(input_shape=(4, 4), kernel_shape=(2, 2), m: int = 0, q: i
 
 def draw_pixel_windows(input_shape=(4, 4), kernel_shape=(3, 3), r: int = 1, t: int = 1) -> Figure:
     """Fig.: x[r, t] is read by several windows, each through another weight; its error adds them."""
+    h, w, kh, kw, ho, wo = _windows("draw_pixel_windows", input_shape, kernel_shape, 1)
+    _check_cells(f"draw_pixel_windows(input_shape={(h, w)}, kernel_shape={(kh, kw)})", (h, w), (kh, kw), (ho, wo))
     found = windows_reading_pixel(input_shape, kernel_shape, r, t)
-    (h, w), (kh, kw) = input_shape, kernel_shape
-    ho, wo = h - kh + 1, w - kw + 1
     fig = canvas(3.4)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [w, kw, wo]})
     grid(axes[0], _labels("x", h, w), title=f"input x: {len(found)} windows\nread " + sub("x", r, t),
@@ -182,17 +198,21 @@ def draw_pixel_windows(input_shape=(4, 4), kernel_shape=(3, 3), r: int = 1, t: i
 
 def draw_full_convolution(error_shape=(2, 2), kernel_shape=(3, 3), r: int = 1, t: int = 1) -> Figure:
     """Fig.: dE/dx as the zero-padded error under the turned kernel (full convolution)."""
-    (ho, wo), (kh, kw) = error_shape, kernel_shape
+    (ho, wo), (kh, kw) = _shape2("error_shape", error_shape), _shape2("kernel_shape", kernel_shape)
+    r, t = check_index("r", r), check_index("t", t)
+    if not (0 <= r < ho + kh - 1 and 0 <= t < wo + kw - 1):
+        raise ValueError(f"(r, t) must index the {ho + kh - 1}x{wo + kw - 1} result, got ({r}, {t})")
+    ph, pw = ho + 2 * (kh - 1), wo + 2 * (kw - 1)
+    _check_cells(f"draw_full_convolution(error_shape={(ho, wo)}, kernel_shape={(kh, kw)})",
+                 (kh, kw), (kh, kw), (ph, pw), (ho + kh - 1, wo + kw - 1))
     fig = canvas(5.6)
-    gs = fig.add_gridspec(2, 3, height_ratios=[kh, ho + 2 * (kh - 1)],
-                          width_ratios=[kw, ho + 2 * (kh - 1) - kw, ho + kh - 1])
+    gs = fig.add_gridspec(2, 3, height_ratios=[kh, ph], width_ratios=[kw, max(pw - kw, 1), wo + kw - 1])
     ax_w, ax_rot = fig.add_subplot(gs[0, 0]), fig.add_subplot(gs[0, 1])
     ax_pad, ax_dx = fig.add_subplot(gs[1, :2]), fig.add_subplot(gs[1, 2])
     grid(ax_w, _labels("w", kh, kw), title="kernel w")
     grid(ax_rot, [[sub("w", kh - 1 - a, kw - 1 - b) for b in range(kw)] for a in range(kh)],
          title="rot180(w)", fills={(a, b): FILL for a in range(kh) for b in range(kw)})
     ax_rot.set_xlim(-0.15, kw + 0.15)
-    ph, pw = ho + 2 * (kh - 1), wo + 2 * (kw - 1)
     pad_labels = [["0" for _ in range(pw)] for _ in range(ph)]
     faint = {(a, b) for a in range(ph) for b in range(pw)}
     for i in range(ho):
@@ -220,8 +240,10 @@ def draw_full_convolution(error_shape=(2, 2), kernel_shape=(3, 3), r: int = 1, t
 
 def draw_stride_dilation(input_shape=(5, 5), kernel_shape=(3, 3), stride: int = 2) -> Figure:
     """Fig.: with stride s the windows start s apart; the dilated error puts each delta there."""
-    (h, w), (kh, kw) = input_shape, kernel_shape
-    ho, wo = _out_size(h, kh, stride, "the rows"), _out_size(w, kw, stride, "the columns")
+    stride = check_positive_int("stride", stride)
+    h, w, kh, kw, ho, wo = _windows("draw_stride_dilation", input_shape, kernel_shape, stride)
+    _check_cells(f"draw_stride_dilation(input_shape={(h, w)}, kernel_shape={(kh, kw)}, stride={stride})",
+                 (h, w), (ho, wo), (stride * (ho - 1) + 1, stride * (wo - 1) + 1))
     dil = dilate_error(np.ones((ho, wo)), stride)
     fig = canvas(3.3)
     axes = fig.subplots(1, 3, gridspec_kw={"width_ratios": [w, wo + 1.2, dil.shape[1] + 0.8]})

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop._validation import STEP_OPS, check_work
+from backprop._validation import STEP_OPS, check_artists, check_sequence, check_work
 from backprop.figures.layout import COLUMN_WIDTH
 from backprop.gradcheck import numerical_gradient
 from backprop.losses import half_squared_error, half_squared_error_grad
@@ -112,7 +112,8 @@ def gradient_cost(sizes: Sequence[int], n_samples: int = 2, seed: int = 0) -> Gr
 
 def draw_gradient_cost(costs: Sequence[GradientCost]) -> Figure:
     """Log-log plot of the cost ratio (finite differences / backpropagation) against P."""
-    costs = list(costs)
+    costs = check_sequence("costs", costs, "[gradient_cost((2, 3, 2)), gradient_cost((3, 4, 2))]")
+    check_artists(f"draw_gradient_cost({len(costs)} costs)", 2 * len(costs))
     if not costs or not all(isinstance(c, GradientCost) for c in costs):
         raise TypeError("costs must be a non-empty sequence of GradientCost (from gradient_cost)")
     p = np.array([c.n_params for c in costs], dtype=float)

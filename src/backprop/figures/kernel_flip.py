@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop._validation import as_float_array, check_artists, check_finite_result, check_index
 from backprop.figures._grid import FILL, INK, TITLE_PT, WINDOW_COLOURS, canvas, grid, outline
 
 __all__ = ["kernel_flip_data", "draw_kernel_flip"]
@@ -23,17 +24,17 @@ def kernel_flip_data(x: np.ndarray, k: np.ndarray, i: int = 0, j: int = 0) -> di
     (k turned by 180 degrees), and the two sums ``correlation`` and ``convolution``: entry
     (i, j) of the valid x star k and of the valid x * k.
     """
-    x, k = np.asarray(x, dtype=float), np.asarray(k, dtype=float)
-    if x.ndim != 2 or k.ndim != 2:
-        raise ValueError(f"x and k must be 2-D, got shapes {x.shape} and {k.shape}")
+    x, k = (as_float_array(n, v, ndim=2).astype(float, copy=False) for n, v in (("x", x), ("k", k)))
+    i, j = check_index("i", i), check_index("j", j)
     kh, kw = k.shape
     if not (0 <= i <= x.shape[0] - kh and 0 <= j <= x.shape[1] - kw):
         raise ValueError(f"(i, j) must be a valid window of the {x.shape} image and {k.shape} kernel, "
                          f"got ({i}, {j})")
     window = x[i:i + kh, j:j + kw]
     flipped = k[::-1, ::-1]
+    sums = check_finite_result("kernel_flip_data(x, k)", np.array([np.sum(window * k), np.sum(window * flipped)]))
     return {"window": window, "correlation_weights": k, "convolution_weights": flipped,
-            "correlation": float(np.sum(window * k)), "convolution": float(np.sum(window * flipped))}
+            "correlation": float(sums[0]), "convolution": float(sums[1])}
 
 
 def _fmt(v: float) -> str:
@@ -42,9 +43,11 @@ def _fmt(v: float) -> str:
 
 def draw_kernel_flip(x=None, k=None, i: int = 0, j: int = 0) -> Figure:
     """Fig.: the same window under the kernel as it is (correlation) and turned (convolution)."""
-    x = np.arange(9.0).reshape(3, 3) if x is None else np.asarray(x, dtype=float)
-    k = np.array([[1.0, 2.0], [3.0, 4.0]]) if k is None else np.asarray(k, dtype=float)
+    x = np.arange(9.0).reshape(3, 3) if x is None else as_float_array("x", x, ndim=2).astype(float, copy=False)
+    k = np.array([[1.0, 2.0], [3.0, 4.0]]) if k is None else as_float_array("k", k, ndim=2).astype(float, copy=False)
+    check_artists(f"draw_kernel_flip(x of shape {x.shape}, k of shape {k.shape})", 4 * (x.size + k.size))
     data = kernel_flip_data(x, k, i, j)
+    i, j = int(i), int(j)
     kh, kw = k.shape
     fig = canvas(5.2)
     axes = fig.subplots(2, 2, gridspec_kw={"width_ratios": [1, 1]})

@@ -14,6 +14,15 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop._validation import (
+    as_float_array,
+    check_artists,
+    check_index,
+    check_labels,
+    check_optional_str,
+    check_real,
+    check_sequence,
+)
 from backprop.figures.layout import COLUMN_WIDTH
 from backprop.training import History
 
@@ -37,20 +46,17 @@ def _canvas(height: float) -> Figure:
 
 def _images(name: str, images, ndim: int = 3) -> np.ndarray:
     """``images`` as a float array of ``ndim`` dimensions; a channel axis of size 1 is dropped."""
-    arr = np.asarray(images, dtype=float)
+    arr = as_float_array(name, images, ndim=(ndim, ndim + 1))
     if arr.ndim == ndim + 1 and arr.shape[1] == 1:
         arr = arr[:, 0]
-    if arr.ndim != ndim or 0 in arr.shape:
+    if arr.ndim != ndim:
         raise ValueError(f"{name} must be a non-empty array of {ndim} dimensions (N, H, W) or (N, 1, H, W); "
                          f"got shape {np.shape(images)}")
     return arr
 
 
 def _labels(name: str, labels, n: int) -> np.ndarray:
-    arr = np.asarray(labels)
-    if arr.shape != (n,) or not np.issubdtype(arr.dtype, np.integer):
-        raise ValueError(f"{name} must be {n} integer class labels; got shape {arr.shape}, dtype {arr.dtype}")
-    return arr
+    return check_labels(name, labels, n_samples=n, samples_of="images")
 
 
 def draw_digit_grid(images, labels, *, title: str | None = None) -> Figure:
@@ -60,6 +66,7 @@ def draw_digit_grid(images, labels, *, title: str | None = None) -> Figure:
     """
     imgs = _images("images", images)
     labs = _labels("labels", labels, len(imgs))
+    title = check_optional_str("title", title)
     if len(imgs) > 10:
         raise ValueError(f"images must hold at most 10 digits (one row at the column width); got {len(imgs)}")
     fig = _canvas(1.35 if title is None else 1.7)
@@ -80,13 +87,18 @@ def draw_confusion(confusion, *, title: str | None = None, dark_above: float | N
     ``confusion``: a square array of non-negative integer counts.  Nonzero counts are written
     in their cells (white on the dark cells above ``dark_above``, by default half the largest count).
     """
-    conf = np.asarray(confusion)
+    try:
+        conf = np.asarray(confusion)
+    except ValueError as exc:  # ragged lists
+        raise TypeError(f"confusion must be a square array of integer counts; got a ragged {type(confusion).__name__}") from exc
     if conf.ndim != 2 or conf.shape[0] != conf.shape[1] or not np.issubdtype(conf.dtype, np.integer) \
-            or (conf < 0).any():
-        raise ValueError(f"confusion must be a square array of non-negative integer counts; got shape "
+            or conf.size == 0 or (conf < 0).any():
+        raise ValueError(f"confusion must be a non-empty square array of non-negative integer counts; got shape "
                          f"{conf.shape}, dtype {conf.dtype}")
     k = conf.shape[0]
-    threshold = conf.max() / 2 if dark_above is None else dark_above
+    check_artists(f"draw_confusion(confusion of shape {conf.shape})", k * k)
+    title = check_optional_str("title", title)
+    threshold = conf.max() / 2 if dark_above is None else check_real("dark_above", dark_above)
     fig = _canvas(5.6)
     ax = fig.subplots()
     ax.imshow(conf, cmap="Blues")
@@ -140,15 +152,16 @@ def draw_kernels(W1, W2) -> Figure:
     ``W1``: ``(F1, 1, k, k)``, the first layer (one row); ``W2``: ``(F2, F1, k, k)``, one row per
     output map and one column per input map.  At most 5 kernels a row, so each stays legible.
     """
-    w1, w2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
-    if w1.ndim != 4 or w1.shape[1] != 1:
+    w1, w2 = as_float_array("W1", W1, ndim=4), as_float_array("W2", W2, ndim=4)
+    if w1.shape[1] != 1:
         raise ValueError(f"W1 must have the shape (F1, 1, k, k) of a first convolution layer; got {w1.shape}")
-    if w2.ndim != 4 or w2.shape[1] != w1.shape[0]:
+    if w2.shape[1] != w1.shape[0]:
         raise ValueError(f"W2 must have the shape (F2, {w1.shape[0]}, k, k) (one input map per W1 kernel); "
                          f"got {w2.shape}")
     f1, f2 = w1.shape[0], w2.shape[0]
     if f1 > 5:
         raise ValueError(f"W1 must have at most 5 kernels (one row at the column width); got {f1}")
+    check_artists(f"draw_kernels(W2 of shape {w2.shape})", 20 * (f2 + 1) * (f1 + 1))  # ~20 artists an axes
     fig = _canvas(1.05 * (f2 + 1) + 0.3)
     grid = fig.add_gridspec(f2 + 1, f1 + 1)
     for m in range(f1):
@@ -175,19 +188,30 @@ def draw_feature_maps(image, activations: Mapping[str, np.ndarray], probabilitie
     ``feature_maps`` for that one digit (each map array ``(1, C, H, W)``, the hidden units
     ``(1, D)``); ``probabilities``: the softmax over the classes.
     """
-    img = np.asarray(image, dtype=float)
+    img = as_float_array("image", image, ndim=(2, 3))
     if img.ndim == 3 and img.shape[0] == 1:
         img = img[0]
     if img.ndim != 2:
         raise ValueError(f"image must be one digit of shape (H, W) or (1, H, W); got {np.shape(image)}")
+    label = None if label is None else check_index("label", label)
+    maps = check_sequence("maps", maps, '("C1", "P1", "C2", "P2")')
+    if not maps or not all(isinstance(name, str) for name in [*maps, hidden]):
+        raise TypeError(f"maps must be a non-empty sequence of layer names and hidden one name (strings); "
+                        f"got maps={maps!r}, hidden={hidden!r}")
+    if not isinstance(activations, Mapping):
+        raise TypeError(f"activations must be the dict returned by feature_maps(x); got {type(activations).__name__}")
     missing = [name for name in (*maps, hidden) if name not in activations]
     if missing:
         raise ValueError(f"activations must hold {list(maps) + [hidden]}; missing {missing}")
-    probs = np.asarray(probabilities, dtype=float).ravel()
+    layers = {name: as_float_array(f"activations[{name!r}]", activations[name], ndim=4)[0] for name in maps}
+    units = as_float_array(f"activations[{hidden!r}]", activations[hidden], ndim=2)[0]
+    probs = as_float_array("probabilities", probabilities).ravel()
     if probs.size < 2 or not np.isclose(probs.sum(), 1.0):
         raise ValueError(f"probabilities must be a softmax over at least 2 classes (summing to 1); got {probs!r}")
-    counts = [np.asarray(activations[name])[0].shape[0] for name in maps]
+    counts = [layers[name].shape[0] for name in maps]
     cols = max(max(counts), 6)
+    check_artists(f"draw_feature_maps(activations with {sum(counts)} maps)",
+                  20 * cols * (len(maps) + 2) + units.size + probs.size)
     fig = _canvas(1.35 * (len(maps) + 2) + 0.1)
     grid = fig.add_gridspec(len(maps) + 2, cols)
     ax = fig.add_subplot(grid[0, 0])
@@ -195,7 +219,7 @@ def draw_feature_maps(image, activations: Mapping[str, np.ndarray], probabilitie
     ax.set_title("input" if label is None else f"input (a {int(label)})", fontsize=TITLE_PT, loc="left")
     ax.axis("off")
     for row, (name, count) in enumerate(zip(maps, counts), start=1):
-        layer = np.asarray(activations[name])[0]
+        layer = layers[name]
         for m in range(count):
             ax = fig.add_subplot(grid[row, m])
             ax.imshow(layer[m], cmap="viridis")
@@ -203,7 +227,6 @@ def draw_feature_maps(image, activations: Mapping[str, np.ndarray], probabilitie
                 ax.set_title(f"{name}: {count} maps", fontsize=TITLE_PT, loc="left")
             ax.axis("off")
     half = cols // 2
-    units = np.asarray(activations[hidden])[0]
     ax = fig.add_subplot(grid[-1, 0:half])
     ax.bar(range(units.size), units, color="C2")
     ax.set_title(f"hidden layer ({units.size} units)", fontsize=TITLE_PT)
@@ -224,10 +247,18 @@ def plot_history_comparison(histories: Mapping[str, History], *, loss_label: str
     ``histories``: ``{legend label: History}``, each with test accuracies recorded;
     ``chance``: an accuracy to mark with a dotted line (0.1 for ten classes).
     """
+    if not isinstance(histories, Mapping):
+        raise TypeError(f"histories must be a dict {{legend label: History}}; got {type(histories).__name__}")
     if not histories or not all(isinstance(h, History) and h.epochs and h.test_accuracy
                                 for h in histories.values()):
         raise ValueError("histories must map labels to Histories with at least one epoch and test accuracies; "
                          f"got {histories!r}")
+    if not all(isinstance(name, str) for name in histories):
+        raise TypeError(f"histories must be keyed by legend labels (strings); got {list(histories)!r}")
+    check_artists(f"plot_history_comparison({len(histories)} histories)", 4 * len(histories))
+    loss_label = check_optional_str("loss_label", loss_label) or ""
+    title = check_optional_str("title", title)
+    chance = None if chance is None else check_real("chance", chance)
     fig = _canvas(3.6 if title else 3.2)
     ax_loss, ax_acc = fig.subplots(1, 2)
     for i, (name, hist) in enumerate(histories.items()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from backprop._validation import as_float_array, check_artists
 from backprop.figures._grid import GRID, TITLE_PT, canvas
 from backprop.pooling import max_pool2d_backward, max_pool2d_forward
 
@@ -19,9 +20,7 @@ __all__ = ["max_pool_routing", "draw_max_pool_routing"]
 def max_pool_routing(x: np.ndarray, delta: np.ndarray, size: int = 2) -> dict:
     """``pooled`` (H', W'), ``dx`` (H, W) and ``winners`` (the (r, c) of each window's maximum,
     window by window) of one map pooled with windows = stride = ``size``."""
-    x, delta = np.asarray(x, dtype=float), np.asarray(delta, dtype=float)
-    if x.ndim != 2 or delta.ndim != 2:
-        raise ValueError(f"x and delta must be 2-D maps, got shapes {x.shape} and {delta.shape}")
+    x, delta = (as_float_array(n, v, ndim=2).astype(float, copy=False) for n, v in (("x", x), ("delta", delta)))
     pooled, cache = max_pool2d_forward(x[None, None], size)
     dx = max_pool2d_backward(delta[None, None], cache)[0, 0]
     winners = []  # window by window, row-major; in each window the first maximum
@@ -37,6 +36,7 @@ def draw_max_pool_routing(x: np.ndarray, delta: np.ndarray, size: int = 2) -> Fi
     from matplotlib.patches import Rectangle
 
     data = max_pool_routing(x, delta, size)
+    check_artists(f"draw_max_pool_routing(x of shape {np.shape(x)})", 3 * np.size(x))  # a number in each cell
     fig = canvas(6.8)
     axes = fig.subplots(2, 2)
     panels = [(np.asarray(x, float), "input x"), (data["pooled"], "max-pooled p"),
