@@ -188,3 +188,20 @@ def test_where_each_equation_lives_links_resolve(built_book: Path) -> None:
         if f'id="{anchor}"' not in text:
             missing.append(f"{target}#{anchor}")
     assert not missing, f"links of book/appendix/equations.md that land nowhere: {missing}"
+
+
+def test_the_classroom_map_numbers_are_those_the_html_shows(built_book: Path) -> None:
+    """The equation and erratum numbers that the exercise checker quotes (_book_refs.py) are the built pages'."""
+    from backprop.classroom._book_refs import BOOK_REFS
+
+    checked = 0
+    for path in built_book.rglob("*.html"):
+        text = path.read_text(errors="replace")
+        for label, number in re.findall(r'id="equation-([^"]+)".*?<span class="eqno">\(([^)]*)\)', text, flags=re.S):
+            assert BOOK_REFS[label][1] == number, f"{label}: the HTML shows ({number}), the map says {BOOK_REFS[label]}"
+            checked += 1
+        for label in re.findall(r'<div class="admonition[^"]*" id="(erratum-[^"]+)"', text):
+            before = text[: text.index(f'id="{label}"')]
+            section = re.findall(r'<span class="section-number">([^<]*)</span>', before)[-1].rstrip(". ")
+            assert BOOK_REFS[label][1] == section, f"{label}: in Section {section} of the HTML, the map says {BOOK_REFS[label]}"
+    assert checked >= 80
