@@ -294,11 +294,7 @@ def check_seed(name: str, seed: object) -> int | None:
     """Return ``seed`` (None or an integer >= 0, for ``np.random.default_rng``) or raise naming ``name``."""
     if seed is None:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= 0; got {seed!r} ({type(seed).__name__}); None draws a fresh seed")
-    if seed < 0:
-        raise ValueError(f"{name} must be an integer >= 0; got {seed}")
-    return int(seed)
+    return check_int_at_least(name, seed, 0, hint="; None draws a fresh seed")
 
 
 def check_cache(cache: object, expected: type, backward: str, name: str = "cache") -> tuple:
@@ -431,15 +427,20 @@ def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> 
         raise ValueError(msg)
 
 
-def check_positive_int(name: str, value: object) -> int:
-    """Return ``value`` as an int, or raise if it is not an integer >= 1."""
-    if type(value) is int and value >= 1:  # the common case first (bool is not of type int)
+def check_int_at_least(name: str, value: object, low: int, hint: str = "") -> int:
+    """Return ``value`` as an int, or raise naming ``name`` if it is not an integer >= ``low``."""
+    if type(value) is int and value >= low:  # the common case first (bool is not of type int)
         return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= 1; got {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{name} must be an integer >= 1; got {value}")
+        raise TypeError(f"{name} must be an integer >= {low}; got {value!r} ({type(value).__name__}){hint}")
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value}")
     return int(value)
+
+
+def check_positive_int(name: str, value: object) -> int:
+    """Return ``value`` as an int, or raise if it is not an integer >= 1."""
+    return check_int_at_least(name, value, 1)
 
 
 def check_choice(name: str, value: object, choices: tuple[str, ...]) -> str:

@@ -35,8 +35,6 @@ tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -46,6 +44,7 @@ from backprop._validation import (
     as_float_array,
     check_array_memory,
     check_cache,
+    check_int_at_least,
     check_loop_work,
     check_positive_int,
     finite_result,
@@ -61,13 +60,8 @@ __all__ = [
 
 
 def check_padding(padding: object) -> int:
-    if type(padding) is int and padding >= 0:  # the common case first (bool is not of type int)
-        return padding
-    if isinstance(padding, bool) or not isinstance(padding, numbers.Integral):
-        raise TypeError(f"padding must be an integer >= 0; got {padding!r} ({type(padding).__name__})")
-    if padding < 0:
-        raise ValueError(f"padding must be an integer >= 0; got {padding}")
-    return int(padding)
+    """Return ``padding`` as an int, or raise if it is not an integer >= 0."""
+    return check_int_at_least("padding", padding, 0)
 
 
 def conv_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0) -> int:
