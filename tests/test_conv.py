@@ -71,7 +71,7 @@ def test_lenet_shapes_match_naive_in_both_dtypes(dtype):
         b = rng.normal(size=f).astype(dtype)
         out, cache = conv2d_forward(x, w, b)
         out_ref, cache_ref = conv2d_forward_naive(x, w, b)
-        assert out.dtype == dtype and out.flags.c_contiguous
+        assert out.dtype == dtype and out.transpose(1, 2, 3, 0).flags.c_contiguous  # batch-last memory (backprop._layout)
         tol = 1e-5 if dtype == np.float32 else 1e-12
         np.testing.assert_allclose(out, out_ref, rtol=tol, atol=tol)
         dout = rng.normal(size=out.shape).astype(dtype)

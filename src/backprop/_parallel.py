@@ -22,6 +22,8 @@ import os
 import queue
 import threading
 
+from backprop._layout import memory_order
+
 __all__ = ["set_num_threads", "get_num_threads", "map_over_batch", "map_rows", "MIN_BYTES"]
 
 #: Calls on less data than this (in bytes) run in one thread: below it, handing work to
@@ -139,16 +141,20 @@ def map_rows(kernel, out, *arrays):
     """``kernel(*arrays, out)`` for an elementwise kernel and arrays of one shape; returns ``out``
     (a numpy scalar for 0-d arrays, as a ufunc would).
 
-    The kernel writes into ``out``; it is called on ranges of rows (the first axis) of
-    every array when threads are allowed and the arrays are C-contiguous (so that every
-    range goes through numpy's same contiguous loop, whose values do not depend on where a
-    range starts or ends).
+    The kernel writes into ``out``; it is called on ranges of rows of every array when
+    threads are allowed and the arrays are dense blocks of memory laid out in the same
+    order (C-contiguous, or the batch-last maps of the CNN layers, which are seen in their
+    memory order first): every range then goes through numpy's same contiguous loop, whose
+    values do not depend on where a range starts or ends.
     """
     if out.ndim == 0:  # views of shape (1,): the kernel's temporaries stay arrays
         kernel(*(a.reshape(1) for a in arrays), out.reshape(1))
         return out[()]
-    if not all(a.flags.c_contiguous for a in (out, *arrays)):
+    order = memory_order(out)
+    if order is None or any(a.shape != out.shape or memory_order(a) != order for a in arrays):
         kernel(*arrays, out)
-    else:
-        map_over_batch(lambda s, e: kernel(*(a[s:e] for a in arrays), out[s:e]), len(out), out.nbytes * (1 + len(arrays)))
+        return out
+    views = [a.transpose(order) for a in (out, *arrays)]
+    first, rest = views[0], views[1:]
+    map_over_batch(lambda s, e: kernel(*(a[s:e] for a in rest), first[s:e]), len(first), out.nbytes * (1 + len(arrays)))
     return out

@@ -14,6 +14,7 @@ import threading
 import numpy as np
 
 from backprop._parallel import map_over_batch
+from backprop._layout import memory_order
 
 __all__ = [
     "as_float_array",
@@ -242,9 +243,12 @@ def check_finite_result(operation: str, value: object) -> object:
 
 def all_finite(a: np.ndarray) -> bool:
     """``np.isfinite(a).all()``, shared over the threads (``bp.set_num_threads``) for a big
-    C-contiguous array: a logical AND, the same answer however the array is split."""
-    if a.ndim == 0 or not a.flags.c_contiguous:
+    array that is one dense block of memory (C-contiguous, or batch-last maps): a logical AND,
+    the same answer however the array is split."""
+    order = None if a.ndim == 0 else memory_order(a)
+    if order is None:
         return bool(np.isfinite(a).all())
+    a = a.transpose(order)  # batch-last maps seen in their memory order: ranges of memory
     ok = []
     map_over_batch(lambda start, stop: ok.append(bool(np.isfinite(a[start:stop]).all())), len(a), a.nbytes)
     return all(ok)

@@ -112,7 +112,7 @@ def sigmoid_backward(dout: np.ndarray, cache: SigmoidCache) -> np.ndarray:
     (out,) = check_cache(cache, SigmoidCache, "sigmoid_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", out)
-    return map_rows(_sigmoid_backward_into, np.empty(out.shape, np.result_type(dout, out)), dout, out)
+    return map_rows(_sigmoid_backward_into, np.empty_like(out, dtype=np.result_type(dout, out)), dout, out)
 
 
 def _sigmoid_backward_into(dout: np.ndarray, out: np.ndarray, grad: np.ndarray) -> None:
@@ -163,7 +163,7 @@ def relu_backward(dout: np.ndarray, cache: ReluCache) -> np.ndarray:
     (z,) = check_cache(cache, ReluCache, "relu_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the cached pre-activation z", z)
-    return map_rows(lambda d, z, out: np.multiply(d, z > 0, out=out), np.empty(z.shape, dout.dtype), dout, z)
+    return map_rows(lambda d, z, out: np.multiply(d, z > 0, out=out), np.empty_like(z, dtype=dout.dtype), dout, z)
 
 
 # --------------------------------------------------------------------------- tanh
@@ -203,7 +203,7 @@ def tanh_backward(dout: np.ndarray, cache: TanhCache) -> np.ndarray:
     (out,) = check_cache(cache, TanhCache, "tanh_backward")
     dout = as_float_array("dout", dout, allow_empty=True)
     check_same_shape("dout", dout, "the layer's output", out)
-    return map_rows(_tanh_backward_into, np.empty(out.shape, np.result_type(dout, out)), dout, out)
+    return map_rows(_tanh_backward_into, np.empty_like(out, dtype=np.result_type(dout, out)), dout, out)
 
 
 def _tanh_backward_into(dout: np.ndarray, out: np.ndarray, grad: np.ndarray) -> None:

@@ -39,6 +39,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from backprop._caches import ConvCache
+from backprop._layout import as_nchw, batch_last
 from backprop._parallel import map_over_batch
 from backprop._validation import (
     as_float_array,
@@ -110,77 +111,79 @@ def _check_forward(x, w, b, stride, padding):
     return x, w, b, stride, padding
 
 
-def _pad(x: np.ndarray, padding: int) -> np.ndarray:
+def _pad(xt: np.ndarray, padding: int) -> np.ndarray:
+    """The batch-last maps xt (C, H, W, N) zero-padded by ``padding`` on each side of H and W."""
     if padding == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+        return xt
+    return np.pad(xt, ((0, 0), (padding, padding), (padding, padding), (0, 0)))
 
 
-def _windows(xp: np.ndarray, kh: int, kw: int, stride: int) -> np.ndarray:
-    """Strided view (N, C, H', W', KH, KW) of the padded input: windows[n, c, i, j] = xp[n, c, s*i:s*i+KH, s*j:s*j+KW]."""
-    view = sliding_window_view(xp, (kh, kw), axis=(2, 3))
-    return view[:, :, ::stride, ::stride]
+def _windows(xpt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+    """Strided view (C, H', W', N, KH, KW) of the padded batch-last input xpt (C, H, W, N):
+    windows[c, i, j, n] = xpt[c, s*i:s*i+KH, s*j:s*j+KW, n]."""
+    view = sliding_window_view(xpt, (kh, kw), axis=(1, 2))
+    return view[:, ::stride, ::stride][:, :ho, :wo]
 
 
-def _im2col(xp: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
-    """The matrix cols (C*KH*KW, N*H'*W') with cols[(c, m, q), (n, i, j)] = xp[n, c, s*i + m, s*j + q].
+def _im2col(xpt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
+    """The matrix cols (C*KH*KW, H'*W'*N) with cols[(c, m, q), (i, j, n)] = xpt[c, s*i + m, s*j + q, n].
 
-    One copy of the window view, in the order (C, KH, KW, N, H', W'): its innermost axis
-    runs along a row of the image, so the copy reads memory almost in order.
+    One copy of the window view, in the order (C, KH, KW, H', W', N): with the batch axis
+    last (and stride 1), each window row of every sample, W'*N numbers, is one run of
+    memory on both sides of the copy.
     """
-    n, c = xp.shape[:2]
-    view = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
-    return np.ascontiguousarray(view.transpose(1, 4, 5, 0, 2, 3)).reshape(c * kh * kw, n * ho * wo)
+    c, n = xpt.shape[0], xpt.shape[3]
+    view = _windows(xpt, kh, kw, stride, ho, wo)
+    return np.ascontiguousarray(view.transpose(0, 4, 5, 1, 2, 3)).reshape(c * kh * kw, ho * wo * n)
 
 
 def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
-    """The adjoint of :func:`_im2col`: dxp[n, c, s*i + m, s*j + q] += dcols[(c, m, q), (i, j, n)].
+    """The adjoint of :func:`_im2col` for some channels: dxpt[c, s*i + m, s*j + q, n] += dcols[c, i, (m, q), (j, n)].
 
-    dcols (C*KH*KW, H'*W'*N), its columns ordered (i, j, n): the batch axis LAST, unlike
-    ``cols``.  Adds into ``dxt``, dxp in the layout (C, H, W, N) (the padded shape), the
-    batch axis last too, and returns it.  One whole-array addition per kernel offset
-    (m, q), KH*KW of them, in the order m, then q, as in the loop reference.  With the
-    batch axis last, each addition moves runs of W'*N consecutive numbers (512 for LeNet's
-    C2) instead of runs of W' (8): about three times faster than the same additions in NCHW.
+    dcols (C, H', KH*KW, W'*N), from one product per channel and output row; adds into
+    ``dxt``, the padded input gradient in the batch-last layout (C, H, W, N), and returns
+    it.  One whole-array addition per kernel offset (m, q), KH*KW of them, in the order m,
+    then q, as in the loop reference; each moves runs of W'*N consecutive numbers (512
+    for LeNet's C2).
     """
     c, n = dxt.shape[0], dxt.shape[3]
-    blocks = dcols.reshape(c, kh, kw, ho, wo, n)
+    blocks = dcols.reshape(c, ho, kh, kw, wo, n)
     for m in range(kh):  # loop over kernel offsets only, each step is a whole-array add
         for q in range(kw):
-            dxt[:, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, m, q]
+            dxt[:, m : m + stride * ho : stride, q : q + stride * wo : stride] += blocks[:, :, m, q]
     return dxt
 
 
-def _per_sample(cols: np.ndarray, n: int) -> np.ndarray:
-    """cols (C*KH*KW, N*H'*W') seen as N matrices (C*KH*KW, H'*W'), one per sample: a strided view, no copy."""
-    return cols.reshape(cols.shape[0], n, -1).transpose(1, 0, 2)
+def _by_rows(cols: np.ndarray, ho: int) -> np.ndarray:
+    """cols (C*KH*KW, H'*W'*N) seen as H' matrices (C*KH*KW, W'*N), one per output row: a strided view, no copy."""
+    return cols.reshape(cols.shape[0], ho, -1).transpose(1, 0, 2)
 
 
-def _im2col_and_product(xp: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
-    """cols = :func:`_im2col` (C*KH*KW, N*H'*W') and out (N, F, H', W') = w cols plus one bias per filter.
+def _im2col_and_product(xpt: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
+    """cols = :func:`_im2col` (C*KH*KW, H'*W'*N) and out (F, H', W', N) = w cols plus one bias per filter.
 
-    The product w cols, with w as an (F, C*KH*KW) matrix, is done sample by sample,
-    out[n] = w cols[:, n-th block of H'*W' columns], by one ``np.matmul`` over a strided
-    view: its (N, F, H'*W') result is already in the NCHW layout, and each product is small
-    enough to stay in the cache (one product of shape (F, C*KH*KW) x (C*KH*KW, N*H'*W'),
-    36,864 columns long for LeNet's C1, runs at memory speed: about twice slower).  The
-    copy and the products go a range of samples at a time: with several threads
-    (``bp.set_num_threads``) each copies and multiplies its own samples, the same bits.
+    The product w cols, with w as an (F, C*KH*KW) matrix, is done one output row at a
+    time, out[:, i] = w cols[:, columns of row i], by one ``np.matmul`` over strided views:
+    each product (W'*N = 1,536 columns for LeNet's C1) stays in the cache, where one
+    product 36,864 columns long runs at memory speed, about twice slower.  The copy and
+    the products go a range of rows at a time: with several threads
+    (``bp.set_num_threads``) each copies and multiplies its own rows, the same bits.
     """
-    (n, c), (f, _, kh, kw) = xp.shape[:2], w.shape
-    view = _windows(xp, kh, kw, stride)[:, :, :ho, :wo]  # (N, C, H', W', KH, KW)
-    cols6 = np.empty((c, kh, kw, n, ho, wo), dtype=xp.dtype)  # im2col's layout, before its reshape
-    cols = cols6.reshape(c * kh * kw, n * ho * wo)
-    out = np.empty((n, f, ho * wo), dtype=np.result_type(w, xp))
-    w2, per_sample, bias = w.reshape(f, -1), _per_sample(cols, n), b[:, None]
+    c, n = xpt.shape[0], xpt.shape[3]
+    f, _, kh, kw = w.shape
+    view = _windows(xpt, kh, kw, stride, ho, wo)  # (C, H', W', N, KH, KW)
+    cols6 = np.empty((c, kh, kw, ho, wo, n), dtype=xpt.dtype)  # im2col's layout, before its reshape
+    cols = cols6.reshape(c * kh * kw, ho * wo * n)
+    out = np.empty((f, ho, wo, n), dtype=np.result_type(w, xpt))
+    w2, rows_in, rows_out, bias = w.reshape(f, -1), _by_rows(cols, ho), out.reshape(f, ho, -1).transpose(1, 0, 2), b[:, None]
 
-    def samples(start, stop):
-        cols6[:, :, :, start:stop] = view[start:stop].transpose(1, 4, 5, 0, 2, 3)
-        np.matmul(w2, per_sample[start:stop], out=out[start:stop])
-        out[start:stop] += bias
+    def rows(start, stop):
+        cols6[:, :, :, start:stop] = view[:, start:stop].transpose(0, 4, 5, 1, 2, 3)
+        np.matmul(w2, rows_in[start:stop], out=rows_out[start:stop])
+        rows_out[start:stop] += bias
 
-    map_over_batch(samples, n, cols.nbytes)
-    return cols, out.reshape(n, f, ho, wo)
+    map_over_batch(rows, ho, cols.nbytes)
+    return cols, out
 
 
 @finite_result("conv2d_forward")
@@ -205,11 +208,11 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     )
     check_array_memory(f"conv2d_forward: x zero-padded by {padding}", (n, x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding), dtype)
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
-    xp = _pad(x, padding)
+    xpt = _pad(batch_last(x), padding)  # (C, H + 2 padding, W + 2 padding, N)
     ho, wo = ho_, wo_  # Eq. {eq-part3-output-size}; _check_forward made sure the kernel fits
-    cols, out = _im2col_and_product(xp, w, b, stride, ho, wo)  # cols (C*KH*KW, N*H'*W'), out (N, F, H', W')
-    cache = ConvCache(x.shape, xp, w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
-    return out, cache
+    cols, out = _im2col_and_product(xpt, w, b, stride, ho, wo)  # cols (C*KH*KW, H'*W'*N), out (F, H', W', N)
+    cache = ConvCache(x.shape, as_nchw(xpt), w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
+    return as_nchw(out), cache
 
 
 def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
@@ -254,49 +257,52 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
         (n, f, c * kh * kw), np.result_type(dout, w),
     )
     if cols is None:  # a cache of the naive reference
-        cols = _im2col(xp, kh, kw, stride, ho, wo)  # (C*KH*KW, N*H'*W')
-    dx, dw, db = _backward_products(dout, xp.shape, w, cols, stride, input_grad)
-    if dx is None:
+        cols = _im2col(batch_last(xp), kh, kw, stride, ho, wo)  # (C*KH*KW, H'*W'*N)
+    dxt, dw, db = _backward_products(batch_last(dout), xp.shape, w, cols, stride, input_grad)
+    if dxt is None:
         return None, dw, db
     h, wd = x_shape[2:]
-    return np.ascontiguousarray(dx[:, :, padding : padding + h, padding : padding + wd]), dw, db
+    if padding:
+        dxt = np.ascontiguousarray(dxt[:, padding : padding + h, padding : padding + wd])
+    return as_nchw(dxt), dw, db
 
 
-def _backward_products(dout, xp_shape, w, cols, stride, input_grad):
-    """db = the summed error; dw = sum over samples of dout[n] times cols[n]^T; if asked, dxp = col2im(w^T dout).
+def _backward_products(dt, xp_shape, w, cols, stride, input_grad):
+    """db = the summed error; dw = sum over output rows of dout[:, i] times cols[:, row i]^T; if asked, dxpt = col2im(w^T dout).
 
-    The kernel gradient, Eq. {eq-part3-dw} summed over n, i, j, is the sum over the N
-    samples of the products dout[n] (F, H'*W') x cols[n]^T (H'*W', C*KH*KW), done by one
-    ``np.matmul`` over strided views (as in the forward pass) and then summed over n.  The
-    input gradient is the product w^T (C*KH*KW, F) x dout (F, H'*W'*N), the error laid out
-    with its batch axis last, one product per input channel c (the KH*KW rows of w^T that
-    belong to c), scattered back by :func:`_col2im`; the result returned in NCHW.  With
-    several threads (``bp.set_num_threads``) the products are shared out by samples, then
-    the input gradient by channels: every sum is the same, so are the bits.
+    ``dt`` is the error in the batch-last layout (F, H', W', N).  The kernel gradient, Eq.
+    {eq-part3-dw} summed over n, i, j, is the sum over the H' output rows of the products
+    dout[:, i] (F, W'*N) x cols[:, row i]^T (W'*N, C*KH*KW), done by one ``np.matmul``
+    over strided views (as in the forward pass) and then summed over i.  The input
+    gradient is the product w^T (C*KH*KW, F) x dout (F, H'*W'*N), one product per input
+    channel c (the KH*KW rows of w^T that belong to c) and output row, scattered back by
+    :func:`_col2im` into the padded gradient (C, H, W, N), which is returned.  With several
+    threads (``bp.set_num_threads``) the kernel-gradient products are shared out by rows,
+    then the input gradient by channels: every sum is the same, so are the bits.
     """
-    n, f, ho, wo = dout.shape
+    f, ho, wo, n = dt.shape
     c, kh, kw = w.shape[1:]
-    db = dout.sum(axis=(0, 2, 3))
-    per_sample = np.empty((n, f, cols.shape[0]), dtype=np.result_type(dout, cols))  # (N, F, C*KH*KW)
-    dout3, cols_t = dout.reshape(n, f, ho * wo), _per_sample(cols, n).transpose(0, 2, 1)
+    d_rows = dt.reshape(f, ho, -1).transpose(1, 0, 2)  # (H', F, W'*N)
+    db = dt.reshape(f, -1).sum(axis=1)
+    per_row = np.empty((ho, f, cols.shape[0]), dtype=np.result_type(dt, cols))  # (H', F, C*KH*KW)
+    cols_t = _by_rows(cols, ho).transpose(0, 2, 1)  # (H', W'*N, C*KH*KW)
 
-    def samples(start, stop):
-        np.matmul(dout3[start:stop], cols_t[start:stop], out=per_sample[start:stop])
+    def rows(start, stop):
+        np.matmul(d_rows[start:stop], cols_t[start:stop], out=per_row[start:stop])
 
-    map_over_batch(samples, n, cols.nbytes)
-    dw = per_sample.sum(axis=0).reshape(w.shape)  # the sum over n of Eq. {eq-part3-dw}, in one thread
+    map_over_batch(rows, ho, cols.nbytes)
+    dw = per_row.sum(axis=0).reshape(w.shape)  # the sum over rows of Eq. {eq-part3-dw}, in one thread
     if not input_grad:
         return None, dw, db
-    dout_t = np.ascontiguousarray(dout.transpose(1, 2, 3, 0)).reshape(f, -1)  # (F, H'*W'*N): batch axis last
-    w_t = w.reshape(f, c, kh * kw).transpose(1, 2, 0)  # (C, KH*KW, F): w^T, channel by channel
-    dxt = np.zeros((c, *xp_shape[2:], n), dtype=np.result_type(w, dout))  # dxp in the layout (C, H, W, N)
+    w_t = w.reshape(f, c, kh * kw).transpose(1, 2, 0)[:, None]  # (C, 1, KH*KW, F): w^T, channel by channel
+    dxt = np.zeros((c, *xp_shape[2:], n), dtype=np.result_type(w, dt))  # dxp in the layout (C, H, W, N)
 
     def channels(start, stop):
-        dcols = np.matmul(w_t[start:stop], dout_t)  # dcols[c, (m, q), (i, j, n)] = sum_f w[f, c, m, q] dout[n, f, i, j]
+        dcols = np.matmul(w_t[start:stop], d_rows)  # (C, H', KH*KW, W'*N): sum_f w[f, c, m, q] dout[n, f, i, j]
         _col2im(dcols, dxt[start:stop], kh, kw, stride, ho, wo)
 
     map_over_batch(channels, c, cols.nbytes)
-    return dxt.transpose(3, 0, 1, 2), dw, db
+    return dxt, dw, db
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
@@ -308,7 +314,7 @@ def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: in
     n, c, h, wd = x.shape
     f, _, kh, kw = w.shape
     check_array_memory(f"conv2d_forward_naive: x zero-padded by {padding}", (n, c, h + 2 * padding, wd + 2 * padding), x.dtype)
-    xp = _pad(x, padding)
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     ho = conv_output_size(h, kh, stride, padding)
     wo = conv_output_size(wd, kw, stride, padding)
     check_loop_work("conv2d_forward_naive", f"x of shape {x.shape} and w of shape {w.shape}", n * f * ho * wo, c * kh * kw)

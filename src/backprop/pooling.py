@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
+from backprop._layout import empty_maps, is_batch_last
 from backprop._parallel import map_over_batch
 from backprop._validation import (
     as_float_array,
@@ -143,13 +144,15 @@ def avg_pool2d_forward(x: np.ndarray, size: int = 2, stride: int | None = None) 
     Implements: Eq. {eq-part3-avgpool}
     """
     x, size, stride, Ho, Wo = _check(x, size, stride)
-    if stride == size:  # a range of samples at a time (bp.set_num_threads; the same bits)
-        blocks, out = _blocks(x, size, Ho, Wo), np.empty((*x.shape[:2], Ho, Wo), dtype=x.dtype)
+    if stride == size:  # a range of samples (or of channels) at a time (bp.set_num_threads; the same bits)
+        by_channel = is_batch_last(x)  # the output keeps x's layout; batch-last maps are split by channels
+        blocks, out = _blocks(x, size, Ho, Wo), empty_maps((*x.shape[:2], Ho, Wo), x.dtype, by_channel)
 
-        def samples(start, stop):
-            np.divide(_block_sum(blocks[start:stop], out[start:stop]), size * size, out=out[start:stop])
+        def part(start, stop):
+            rows = (slice(None), slice(start, stop)) if by_channel else slice(start, stop)
+            np.divide(_block_sum(blocks[rows], out[rows]), size * size, out=out[rows])
 
-        map_over_batch(samples, len(x), x.nbytes)
+        map_over_batch(part, x.shape[1] if by_channel else len(x), x.nbytes)
     else:
         out = _windows(x, size, stride, Ho, Wo).mean(axis=(4, 5))
     return out.astype(x.dtype, copy=False), AvgPoolCache(x.shape, x.dtype, size, stride)
@@ -172,18 +175,22 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (*x_shape[:2], Ho, Wo))
     covered = stride == size and x_shape[2] == Ho * size and x_shape[3] == Wo * size
-    dx = np.empty(x_shape, dtype=dtype) if covered else np.zeros(x_shape, dtype=dtype)  # every entry written, or zeros
-    if stride == size:  # a range of samples at a time (bp.set_num_threads; the same bits)
+    by_channel = is_batch_last(dout)  # dx keeps dout's layout; batch-last maps are split by channels
+    dx = empty_maps(x_shape, dtype, by_channel)
+    if not covered:
+        dx[...] = 0  # rows and columns no window covers get a zero gradient
+    if stride == size:  # a range of samples (or of channels) at a time (bp.set_num_threads; the same bits)
         N, C = x_shape[:2]
         blocks = dx[:, :, : Ho * size, : Wo * size].reshape(N, C, Ho, size, Wo, size)
 
-        def samples(start, stop):
-            share = (dout[start:stop] / (size * size)).astype(dtype, copy=False)
+        def part(start, stop):
+            rows = (slice(None), slice(start, stop)) if by_channel else slice(start, stop)
+            share = (dout[rows] / (size * size)).astype(dtype, copy=False)
             for u in range(size):  # size^2 whole-array copies: faster than one broadcast into the 6-D view
                 for v in range(size):
-                    blocks[start:stop, :, :, u, :, v] = share
+                    blocks[rows][:, :, :, u, :, v] = share
 
-        map_over_batch(samples, N, dx.nbytes)
+        map_over_batch(part, C if by_channel else N, dx.nbytes)
     else:
         share = (dout / (size * size)).astype(dtype, copy=False)
         for u in range(size):  # loop over the positions inside a window, not over pixels
