@@ -268,41 +268,83 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
 
 
 def _backward_products(dt, xp_shape, w, cols, stride, input_grad):
-    """db = the summed error; dw = sum over output rows of dout[:, i] times cols[:, row i]^T; if asked, dxpt = col2im(w^T dout).
+    """db = the summed error; dw = sum over output rows of cols[:, row i] times dout[:, i]^T; if asked, the input gradient.
 
     ``dt`` is the error in the batch-last layout (F, H', W', N).  The kernel gradient, Eq.
     {eq-part3-dw} summed over n, i, j, is the sum over the H' output rows of the products
-    dout[:, i] (F, W'*N) x cols[:, row i]^T (W'*N, C*KH*KW), done by one ``np.matmul``
-    over strided views (as in the forward pass) and then summed over i.  The input
-    gradient is the product w^T (C*KH*KW, F) x dout (F, H'*W'*N), one product per input
-    channel c (the KH*KW rows of w^T that belong to c) and output row, scattered back by
-    :func:`_col2im` into the padded gradient (C, H, W, N), which is returned.  With several
-    threads (``bp.set_num_threads``) the kernel-gradient products are shared out by rows,
-    then the input gradient by channels: every sum is the same, so are the bits.
+    cols[:, row i] (C*KH*KW, W'*N) x dout[:, i]^T (W'*N, F), done by one ``np.matmul``
+    over strided views (as in the forward pass), summed over i and transposed.  The input
+    gradient, Eq. {eq-part3-dx}, is w^T dout scattered back (:func:`_input_gradient`).  With
+    several threads (``bp.set_num_threads``) the kernel-gradient products are shared out by
+    rows, then the input gradient by channels: every sum is the same, so are the bits.
+    """
+    f, ho, wo, n = dt.shape
+    d_rows = dt.reshape(f, ho, -1).transpose(1, 0, 2)  # (H', F, W'*N)
+    db = dt.reshape(f, -1).sum(axis=1)
+    per_row = np.empty((ho, cols.shape[0], f), dtype=np.result_type(dt, cols))  # (H', C*KH*KW, F)
+    cols_rows, d_rows_t = _by_rows(cols, ho), d_rows.transpose(0, 2, 1)  # (H', C*KH*KW, W'*N), (H', W'*N, F)
+
+    def rows(start, stop):
+        np.matmul(cols_rows[start:stop], d_rows_t[start:stop], out=per_row[start:stop])
+
+    map_over_batch(rows, ho, cols.nbytes)
+    dw = per_row.sum(axis=0).T.reshape(w.shape)  # the sum over rows of Eq. {eq-part3-dw}, in one thread
+    if not input_grad:
+        return None, dw, db
+    return _input_gradient(dt, d_rows, xp_shape, w, stride, cols.nbytes), dw, db
+
+
+def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
+    """The padded input gradient dxpt (C, H, W, N), batch-last: w^T dout scattered back to every window.
+
+    Stride 1: for each kernel offset (m, q), the product w[:, :, m, q]^T (C, F) x dout,
+    with the error widened by zero columns to the input's width W, is added to the input
+    gradient shifted by (m, q): in the batch-last layout that shift is one run of H'*W*N
+    numbers per channel (the zero columns fall on the positions no window reaches), and
+    numpy adds such runs several times faster than the H'*C shorter runs of W'*N of a
+    plain col2im.  The offsets are added in two halves, each into its own buffer, summed
+    at the end: with several threads each half runs on its own, with one they run one
+    after the other, the same sums.  Other strides: :func:`_col2im` of the products per
+    channel and row, in the order m, then q, as in the loop reference.
     """
     f, ho, wo, n = dt.shape
     c, kh, kw = w.shape[1:]
-    d_rows = dt.reshape(f, ho, -1).transpose(1, 0, 2)  # (H', F, W'*N)
-    db = dt.reshape(f, -1).sum(axis=1)
-    per_row = np.empty((ho, f, cols.shape[0]), dtype=np.result_type(dt, cols))  # (H', F, C*KH*KW)
-    cols_t = _by_rows(cols, ho).transpose(0, 2, 1)  # (H', W'*N, C*KH*KW)
+    hp, wp = xp_shape[2:]
+    dtype = np.result_type(w, dt)
+    if stride != 1:
+        w_t = w.reshape(f, c, kh * kw).transpose(1, 2, 0)[:, None]  # (C, 1, KH*KW, F): w^T, channel by channel
+        dxt = np.zeros((c, hp, wp, n), dtype=dtype)
 
-    def rows(start, stop):
-        np.matmul(d_rows[start:stop], cols_t[start:stop], out=per_row[start:stop])
+        def channels(start, stop):
+            dcols = np.matmul(w_t[start:stop], d_rows)  # (C, H', KH*KW, W'*N): sum_f w[f, c, m, q] dout[n, f, i, j]
+            _col2im(dcols, dxt[start:stop], kh, kw, stride, ho, wo)
 
-    map_over_batch(rows, ho, cols.nbytes)
-    dw = per_row.sum(axis=0).reshape(w.shape)  # the sum over rows of Eq. {eq-part3-dw}, in one thread
-    if not input_grad:
-        return None, dw, db
-    w_t = w.reshape(f, c, kh * kw).transpose(1, 2, 0)[:, None]  # (C, 1, KH*KW, F): w^T, channel by channel
-    dxt = np.zeros((c, *xp_shape[2:], n), dtype=np.result_type(w, dt))  # dxp in the layout (C, H, W, N)
+        map_over_batch(channels, c, nbytes)
+        return dxt
+    wide = np.zeros((f, ho, wp, n), dtype=dtype)  # the error, zero in the columns j >= W' (no window starts there)
+    wide[:, :, :wo] = dt
+    wide, run = wide.reshape(f, -1), ho * wp * n
+    w_off = np.ascontiguousarray(w.transpose(2, 3, 1, 0))  # (KH, KW, C, F): w[:, :, m, q]^T for each offset
+    offsets = [(m, q) for m in range(kh) for q in range(kw)]
+    halves = (offsets[: (len(offsets) + 1) // 2], offsets[(len(offsets) + 1) // 2 :])
+    # two partial sums, always (whatever the thread count, so the bits never depend on it): the
+    # first half of the offsets into one buffer, the second into another, added at the end.
+    # A spare row in each: the last offsets' runs end q*N zeros past the last row.
+    partial = [np.zeros((c, hp + 1, wp, n), dtype=dtype) for half in halves if half]
 
-    def channels(start, stop):
-        dcols = np.matmul(w_t[start:stop], d_rows)  # (C, H', KH*KW, W'*N): sum_f w[f, c, m, q] dout[n, f, i, j]
-        _col2im(dcols, dxt[start:stop], kh, kw, stride, ho, wo)
+    def add_offsets(start, stop):
+        product = np.empty((c, run), dtype=dtype)
+        for half, buffer in zip(halves[start:stop], partial[start:stop]):
+            flat = buffer.reshape(c, -1)
+            for m, q in half:
+                np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
+                at = (m * wp + q) * n  # dxp[c, m + i, q + j, n] is flat[c, at + (i * W + j) * N + n]
+                flat[:, at : at + run] += product
 
-    map_over_batch(channels, c, cols.nbytes)
-    return dxt, dw, db
+    map_over_batch(add_offsets, len(partial), nbytes)
+    if len(partial) == 2:
+        partial[0] += partial[1]
+    return np.ascontiguousarray(partial[0][:, :hp])
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
