@@ -7,14 +7,15 @@ what was expected and what came.  No silent broadcasting into a wrong result.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import numbers
 import threading
 
 import numpy as np
 
-from backprop._parallel import map_over_batch
 from backprop._layout import memory_order
+from backprop._parallel import map_over_batch
 
 __all__ = [
     "as_float_array",
@@ -255,6 +256,25 @@ def all_finite(a: np.ndarray) -> bool:
 
 
 _FINITE_DEPTH = threading.local()
+_INPUTS_CHECKED = threading.local()
+
+
+@contextlib.contextmanager
+def inputs_already_checked():
+    """Inside: :func:`as_float_array` skips its finite check (every other check stays).
+
+    For a model's pass through its own layers, where every array a layer receives is the
+    model's input or a parameter (both checked by the model on entry) or the output of the
+    layer before, which that layer's :func:`finite_result` has just checked.  Each number
+    is then checked once, not twice, and an overflow is still reported by the layer where
+    it happened.  Per thread, like numpy's error state.
+    """
+    previous = getattr(_INPUTS_CHECKED, "on", False)
+    _INPUTS_CHECKED.on = True
+    try:
+        yield
+    finally:
+        _INPUTS_CHECKED.on = previous
 
 
 def finite_result(operation: str):
@@ -370,7 +390,7 @@ def as_float_array(
         _check_shape(name, value.shape, shape)
     if not allow_empty and value.size == 0:
         raise ValueError(f"{name} is empty (shape {value.shape}); an empty batch has no loss and no gradient")
-    if finite and not all_finite(value):
+    if finite and not getattr(_INPUTS_CHECKED, "on", False) and not all_finite(value):
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name} contains {bad} NaN or infinite value(s); check the previous step for an overflow")
     return value

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array
+from backprop._validation import as_float_array, inputs_already_checked
 from backprop.activations import relu_backward, relu_forward, sigmoid_backward, sigmoid_forward
 
 
@@ -39,6 +39,21 @@ class CNNBase:
 
     def _check_x(self, x: np.ndarray) -> np.ndarray:
         return self._validate_x(x).astype(self.dtype, copy=False)
+
+    def _check_params(self) -> None:
+        """Every parameter finite (they may have been changed by hand), checked once per pass."""
+        for name, value in self.params.items():
+            as_float_array(f"params[{name!r}]", value, allow_empty=True)
+
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
+        raise NotImplementedError
+
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
+        """The network's outputs (N, K) for the samples x, and the caches of every layer."""
+        x = self._check_x(x)
+        self._check_params()
+        with inputs_already_checked():  # x and the parameters are checked; each layer checks its output
+            return self._forward(x)
 
     @property
     def n_params(self) -> int:

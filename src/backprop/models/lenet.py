@@ -27,6 +27,7 @@ from backprop._validation import (
     check_positive_int,
     check_seed,
     check_sequence,
+    inputs_already_checked,
 )
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.conv import conv2d_backward, conv2d_forward, conv_output_size
@@ -107,10 +108,9 @@ class LeNet(CNNBase):
             "b3": np.zeros(self.n_classes, dtype=self.dtype),
         }
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> sigmoid outputs O (N, 10), and the caches of every layer."""
         p = self.params
-        x = self._check_x(x)
         c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 6, 24, 24), Eq. A.22 as a correlation
         a1, act1 = sigmoid_forward(c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 6, 12, 12)
@@ -142,22 +142,24 @@ class LeNet(CNNBase):
         """
         x = self._check_x(x)
         y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)
-        out, state = self.forward(x)
-        c = state["caches"]
-        target = one_hot(y, self.n_classes, dtype=out.dtype)
-        loss = half_squared_error(out, target, reduction="mean")
-        dout = half_squared_error_grad(out, target, reduction="mean")  # Eq. A.4 (A.23), carrying the 1/N of the mean
-        dz3 = sigmoid_backward(dout, c["act3"])  # times O (1 - O)
-        dflat, dW3, db3 = dense_backward(dz3, c["fc"])  # A.24, A.31
-        ds2 = dflat.reshape(state["s2_shape"])
-        da2 = avg_pool2d_backward(ds2, c["pool2"])  # A.25 with the factor 1/4
-        dc2 = sigmoid_backward(da2, c["act2"])  # A.28
-        ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])  # A.29, A.33
-        da1 = avg_pool2d_backward(ds1, c["pool1"])  # A.30 with the factor 1/4
-        dc1 = sigmoid_backward(da1, c["act1"])  # A.32
-        _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)  # A.33
-        grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
-        return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
+        self._check_params()
+        with inputs_already_checked():  # x and the parameters are checked; each layer checks its output
+            out, state = self._forward(x)
+            c = state["caches"]
+            target = one_hot(y, self.n_classes, dtype=out.dtype)
+            loss = half_squared_error(out, target, reduction="mean")
+            dout = half_squared_error_grad(out, target, reduction="mean")  # Eq. A.4 (A.23), carrying the 1/N of the mean
+            dz3 = sigmoid_backward(dout, c["act3"])  # times O (1 - O)
+            dflat, dW3, db3 = dense_backward(dz3, c["fc"])  # A.24, A.31
+            ds2 = dflat.reshape(state["s2_shape"])
+            da2 = avg_pool2d_backward(ds2, c["pool2"])  # A.25 with the factor 1/4
+            dc2 = sigmoid_backward(da2, c["act2"])  # A.28
+            ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])  # A.29, A.33
+            da1 = avg_pool2d_backward(ds1, c["pool1"])  # A.30 with the factor 1/4
+            dc1 = sigmoid_backward(da1, c["act1"])  # A.32
+            _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)  # A.33
+            grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
+            return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
 
     def __repr__(self) -> str:
         c1, c2 = self.channels

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import check_choice, check_labels, check_seed
+from backprop._validation import check_choice, check_labels, check_seed, inputs_already_checked
 from backprop.conv import conv2d_backward, conv2d_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
 from backprop.dense import dense_backward, dense_forward
@@ -59,10 +59,9 @@ class Net004(CNNBase):
             "b4": np.zeros(10, dtype=self.dtype),
         }
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """x (N, 1, 28, 28) -> logits (N, 10), and the caches of every layer."""
         p, f = self.params, self.activation
-        x = self._check_x(x)
         c1, conv1 = conv2d_forward(x, p["W1"], p["b1"])  # (N, 4, 24, 24)
         a1, act1 = act_forward(f, c1)
         s1, pool1 = avg_pool2d_forward(a1, 2)  # (N, 4, 12, 12)
@@ -85,22 +84,24 @@ class Net004(CNNBase):
         """Mean cross-entropy over the batch and the gradient of every parameter (seed 004 pages 4-5)."""
         x = self._check_x(x)
         y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)
-        logits, state = self.forward(x)
-        c = state["caches"]
-        loss = softmax_cross_entropy(logits, y)
-        dlogits = softmax_cross_entropy_backward(logits, y)  # (S - Y) / N
-        dh, dW4, db4 = dense_backward(dlogits, c["fc2"])
-        dz3 = act_backward(dh, c["act3"])  # delta_1 = W2^T delta .* f'
-        dflat, dW3, db3 = dense_backward(dz3, c["fc1"])
-        ds2 = dflat.reshape(state["s2_shape"])
-        da2 = avg_pool2d_backward(ds2, c["pool2"])  # delta C^2 = 1/4 delta_flatten(ceil(i/2), ceil(j/2)) .* f'
-        dc2 = act_backward(da2, c["act2"])
-        ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])
-        da1 = avg_pool2d_backward(ds1, c["pool1"])
-        dc1 = act_backward(da1, c["act1"])
-        _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)
-        grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3, W4=dW4, b4=db4)
-        return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
+        self._check_params()
+        with inputs_already_checked():  # x and the parameters are checked; each layer checks its output
+            logits, state = self._forward(x)
+            c = state["caches"]
+            loss = softmax_cross_entropy(logits, y)
+            dlogits = softmax_cross_entropy_backward(logits, y)  # (S - Y) / N
+            dh, dW4, db4 = dense_backward(dlogits, c["fc2"])
+            dz3 = act_backward(dh, c["act3"])  # delta_1 = W2^T delta .* f'
+            dflat, dW3, db3 = dense_backward(dz3, c["fc1"])
+            ds2 = dflat.reshape(state["s2_shape"])
+            da2 = avg_pool2d_backward(ds2, c["pool2"])  # delta C^2 = 1/4 delta_flatten(ceil(i/2), ceil(j/2)) .* f'
+            dc2 = act_backward(da2, c["act2"])
+            ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])
+            da1 = avg_pool2d_backward(ds1, c["pool1"])
+            dc1 = act_backward(da1, c["act1"])
+            _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)
+            grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3, W4=dW4, b4=db4)
+            return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
 
     def __repr__(self) -> str:
         return (
