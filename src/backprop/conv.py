@@ -154,20 +154,37 @@ def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, h
     return dxt
 
 
-def _by_rows(cols: np.ndarray, ho: int) -> np.ndarray:
-    """cols (C*KH*KW, H'*W'*N) seen as H' matrices (C*KH*KW, W'*N), one per output row: a strided view, no copy."""
-    return cols.reshape(cols.shape[0], ho, -1).transpose(1, 0, 2)
+#: Output rows per product (see :func:`_rows_per_block`): OpenBLAS multiplies these small
+#: matrices fastest with about this many columns in float64; in float32 one row each.
+FLOAT64_BLOCK_COLUMNS = 2048
+
+
+def _rows_per_block(ho: int, wo: int, n: int, dtype) -> int:
+    """How many output rows each product of the conv layer takes: 1 in float32, and in float64
+    the largest divisor r of H' with r*W'*N <= FLOAT64_BLOCK_COLUMNS (measured on this book's
+    layers, benchmarks/NOTES.md).  It depends on the shapes and the dtype only, never on the
+    thread count, so neither do the bits."""
+    if np.dtype(dtype).itemsize < 8:
+        return 1
+    fitting = [r for r in range(1, ho + 1) if ho % r == 0 and r * wo * n <= FLOAT64_BLOCK_COLUMNS]
+    return max(fitting, default=1)
+
+
+def _by_blocks(cols: np.ndarray, blocks: int) -> np.ndarray:
+    """cols (C*KH*KW, H'*W'*N) seen as ``blocks`` matrices (C*KH*KW, H'*W'*N / blocks), one per
+    block of output rows: a strided view, no copy."""
+    return cols.reshape(cols.shape[0], blocks, -1).transpose(1, 0, 2)
 
 
 def _im2col_and_product(xpt: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
     """cols = :func:`_im2col` (C*KH*KW, H'*W'*N) and out (F, H', W', N) = w cols plus one bias per filter.
 
-    The product w cols, with w as an (F, C*KH*KW) matrix, is done one output row at a
-    time, out[:, i] = w cols[:, columns of row i], by one ``np.matmul`` over strided views:
-    each product (W'*N = 1,536 columns for LeNet's C1) stays in the cache, where one
-    product 36,864 columns long runs at memory speed, about twice slower.  The copy and
-    the products go a range of rows at a time: with several threads
-    (``bp.set_num_threads``) each copies and multiplies its own rows, the same bits.
+    The product w cols, with w as an (F, C*KH*KW) matrix, is done a block of output rows
+    at a time (:func:`_rows_per_block`), by one ``np.matmul`` over strided views: each
+    product (W'*N = 1,536 columns for LeNet's C1) stays in the cache, where one product
+    36,864 columns long runs at memory speed, about twice slower.  The copy and the
+    products go a range of blocks at a time: with several threads (``bp.set_num_threads``)
+    each copies and multiplies its own rows, the same bits.
     """
     c, n = xpt.shape[0], xpt.shape[3]
     f, _, kh, kw = w.shape
@@ -175,14 +192,16 @@ def _im2col_and_product(xpt: np.ndarray, w: np.ndarray, b: np.ndarray, stride: i
     cols6 = np.empty((c, kh, kw, ho, wo, n), dtype=xpt.dtype)  # im2col's layout, before its reshape
     cols = cols6.reshape(c * kh * kw, ho * wo * n)
     out = np.empty((f, ho, wo, n), dtype=np.result_type(w, xpt))
-    w2, rows_in, rows_out, bias = w.reshape(f, -1), _by_rows(cols, ho), out.reshape(f, ho, -1).transpose(1, 0, 2), b[:, None]
+    r = _rows_per_block(ho, wo, n, out.dtype)
+    blocks_in, blocks_out = _by_blocks(cols, ho // r), out.reshape(f, ho // r, -1).transpose(1, 0, 2)
+    w2, bias = w.reshape(f, -1), b[:, None]
 
-    def rows(start, stop):
-        cols6[:, :, :, start:stop] = view[:, start:stop].transpose(0, 4, 5, 1, 2, 3)
-        np.matmul(w2, rows_in[start:stop], out=rows_out[start:stop])
-        rows_out[start:stop] += bias
+    def blocks(start, stop):
+        cols6[:, :, :, start * r : stop * r] = view[:, start * r : stop * r].transpose(0, 4, 5, 1, 2, 3)
+        np.matmul(w2, blocks_in[start:stop], out=blocks_out[start:stop])
+        blocks_out[start:stop] += bias
 
-    map_over_batch(rows, ho, cols.nbytes)
+    map_over_batch(blocks, ho // r, cols.nbytes)
     return cols, out
 
 
@@ -268,12 +287,13 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
 
 
 def _backward_products(dt, xp_shape, w, cols, stride, input_grad):
-    """db = the summed error; dw = sum over output rows of cols[:, row i] times dout[:, i]^T; if asked, the input gradient.
+    """db = the summed error; dw = sum over blocks of output rows of cols[:, block] times dout[:, block]^T; if asked, the input gradient.
 
     ``dt`` is the error in the batch-last layout (F, H', W', N).  The kernel gradient, Eq.
-    {eq-part3-dw} summed over n, i, j, is the sum over the H' output rows of the products
-    cols[:, row i] (C*KH*KW, W'*N) x dout[:, i]^T (W'*N, F), done by one ``np.matmul``
-    over strided views (as in the forward pass), summed over i and transposed.  The input
+    {eq-part3-dw} summed over n, i, j, is the sum over the blocks of output rows (as in the
+    forward pass, :func:`_rows_per_block`) of the products cols[:, block] (C*KH*KW, r*W'*N)
+    x dout[:, block]^T (r*W'*N, F), done by one ``np.matmul`` over strided views, summed
+    over the blocks and transposed.  The input
     gradient, Eq. {eq-part3-dx}, is w^T dout scattered back (:func:`_input_gradient`).  With
     several threads (``bp.set_num_threads``) the kernel-gradient products are shared out by
     rows, then the input gradient by channels: every sum is the same, so are the bits.
@@ -281,14 +301,15 @@ def _backward_products(dt, xp_shape, w, cols, stride, input_grad):
     f, ho, wo, n = dt.shape
     d_rows = dt.reshape(f, ho, -1).transpose(1, 0, 2)  # (H', F, W'*N)
     db = dt.reshape(f, -1).sum(axis=1)
-    per_row = np.empty((ho, cols.shape[0], f), dtype=np.result_type(dt, cols))  # (H', C*KH*KW, F)
-    cols_rows, d_rows_t = _by_rows(cols, ho), d_rows.transpose(0, 2, 1)  # (H', C*KH*KW, W'*N), (H', W'*N, F)
+    nb = ho // _rows_per_block(ho, wo, n, np.result_type(dt, cols))
+    per_block = np.empty((nb, cols.shape[0], f), dtype=np.result_type(dt, cols))  # (blocks, C*KH*KW, F)
+    cols_blocks, d_blocks_t = _by_blocks(cols, nb), dt.reshape(f, nb, -1).transpose(1, 2, 0)  # (blocks, C*KH*KW, .), (blocks, ., F)
 
-    def rows(start, stop):
-        np.matmul(cols_rows[start:stop], d_rows_t[start:stop], out=per_row[start:stop])
+    def blocks(start, stop):
+        np.matmul(cols_blocks[start:stop], d_blocks_t[start:stop], out=per_block[start:stop])
 
-    map_over_batch(rows, ho, cols.nbytes)
-    dw = per_row.sum(axis=0).T.reshape(w.shape)  # the sum over rows of Eq. {eq-part3-dw}, in one thread
+    map_over_batch(blocks, nb, cols.nbytes)
+    dw = per_block.sum(axis=0).T.reshape(w.shape)  # the sum over row blocks of Eq. {eq-part3-dw}, in one thread
     if not input_grad:
         return None, dw, db
     return _input_gradient(dt, d_rows, xp_shape, w, stride, cols.nbytes), dw, db
