@@ -14,9 +14,6 @@ import threading
 
 import numpy as np
 
-from backprop._layout import memory_order
-from backprop._parallel import map_over_batch
-
 __all__ = [
     "as_float_array",
     "check_same_shape",
@@ -243,16 +240,10 @@ def check_finite_result(operation: str, value: object) -> object:
 
 
 def all_finite(a: np.ndarray) -> bool:
-    """``np.isfinite(a).all()``, shared over the threads (``bp.set_num_threads``) for a big
-    array that is one dense block of memory (C-contiguous, or batch-last maps): a logical AND,
-    the same answer however the array is split."""
-    order = None if a.ndim == 0 else memory_order(a)
-    if order is None:
-        return bool(np.isfinite(a).all())
-    a = a.transpose(order)  # batch-last maps seen in their memory order: ranges of memory
-    ok = []
-    map_over_batch(lambda start, stop: ok.append(bool(np.isfinite(a[start:stop]).all())), len(a), a.nbytes)
-    return all(ok)
+    """``np.isfinite(a).all()``, in the calling thread: one pass at memory speed (about 40
+    microseconds for LeNet's largest maps in float32), less than handing half of it to
+    another thread costs."""
+    return bool(np.isfinite(a).all())
 
 
 _FINITE_DEPTH = threading.local()
