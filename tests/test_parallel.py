@@ -195,3 +195,17 @@ def test_finite_checks_find_a_nan_in_any_range(split_everything, where):
     with pytest.raises(ValueError, match=r"^z contains 1 NaN or infinite value\(s\)"):
         bp.sigmoid(z)
     assert len(split_everything) > 0
+
+
+def test_import_keeps_freed_memory_unless_refused():
+    # glibc's thresholds are set by `import backprop` (backprop._malloc); 0 refuses; other values are errors
+    code = "import backprop._malloc as m, sys; print(m.keep_freed_memory_unless_refused())"
+    for value, expected in (("", "True"), ("1", "True"), ("0", "False")):
+        env = {**os.environ, "BACKPROP_KEEP_FREED_MEMORY": value}
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.strip() == (expected if sys.platform.startswith("linux") else "False")
+    env = {**os.environ, "BACKPROP_KEEP_FREED_MEMORY": "yes"}
+    run = subprocess.run([sys.executable, "-c", "import backprop"], capture_output=True, text=True, env=env)
+    assert run.returncode != 0
+    assert "BACKPROP_KEEP_FREED_MEMORY must be 0 or 1; got 'yes'" in run.stderr

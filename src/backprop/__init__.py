@@ -120,6 +120,10 @@ from backprop._validation import memory_budget, set_memory_budget, set_work_budg
 
 # threads for the big layer calls (results bit-identical for every count)
 from backprop._parallel import get_num_threads, set_num_threads
+# freed memory kept for the next step: the same numbers, without page faults on every step
+from backprop._malloc import keep_freed_memory_unless_refused
+
+keep_freed_memory_unless_refused()
 
 __version__ = "0.1.0"
 

@@ -28,7 +28,7 @@ __all__ = ["set_num_threads", "get_num_threads", "map_over_batch", "map_rows", "
 
 #: Calls on less data than this (in bytes) run in one thread: below it, handing work to
 #: another thread (tens of microseconds) costs about what it saves.
-MIN_BYTES = 256 * 1024
+MIN_BYTES = 1024 * 1024
 
 
 def _from_environment() -> int:  # read once, at import
