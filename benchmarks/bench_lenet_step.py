@@ -89,26 +89,34 @@ def median_ms(step, repeats: int) -> float:
     return 1000 * statistics.median(times)
 
 
-def paired_ms(step_a, step_b, repeats: int) -> tuple[float, float, float]:
-    """Median times (ms) of ``step_a`` and ``step_b`` run alternately, and the median of the
-    ratios a / b of each consecutive pair.
+def paired_ms(step_a, step_b, repeats: int, block: int = 5, pause: float = 0.05) -> tuple[float, float, float]:
+    """Median times (ms) of ``step_a`` and ``step_b``, and the median of the ratios a / b of
+    consecutive blocks.
 
-    Alternating the two libraries step by step, rather than timing one and then the other,
-    makes both see the same load: on a machine shared with other jobs the ratio of a pair
-    is far steadier than either time.
+    The two libraries run alternately, a block of ``block`` steps each, so that both see the
+    same load: on a machine shared with other jobs the ratio of a pair of blocks is far
+    steadier than either time.  Between blocks the benchmark sleeps ``pause`` seconds
+    (untimed): a library's worker threads go on spinning for a while after its last step
+    (torch's OpenMP threads, OpenBLAS's), and without the pause they would be running on
+    the second core while the other library's step wants it.  ``repeats`` steps of each in
+    all, after two warm-up steps each.
     """
     for _ in range(2):
         step_a()
         step_b()
-    times_a, times_b = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        step_a()
-        mid = time.perf_counter()
-        step_b()
-        times_a.append(mid - start)
-        times_b.append(time.perf_counter() - mid)
-    ratios = [a / b for a, b in zip(times_a, times_b)]
+    times_a, times_b, ratios = [], [], []
+    for _ in range(max(1, repeats // block)):
+        pair = []
+        for step, times in ((step_a, times_a), (step_b, times_b)):
+            time.sleep(pause)
+            mine = []
+            for _ in range(block):
+                start = time.perf_counter()
+                step()
+                mine.append(time.perf_counter() - start)
+            times.extend(mine)
+            pair.append(statistics.median(mine))
+        ratios.append(pair[0] / pair[1])
     return 1000 * statistics.median(times_a), 1000 * statistics.median(times_b), statistics.median(ratios)
 
 
@@ -156,7 +164,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--net", choices=["lenet", "net004", "both"], default="both")
     parser.add_argument("--threads", default="1", help="comma-separated thread counts, e.g. 1,2: each sets "
-                        "bp.set_num_threads, OpenBLAS (threadpoolctl) and torch.set_num_threads to the same count")
+                        "bp.set_num_threads and torch.set_num_threads to the same count (numpy's OpenBLAS stays at 1)")
     args = parser.parse_args()
     thread_counts = [int(t) for t in args.threads.split(",")]
     x, y, _, _ = load_mnist_subset(n_train=BATCH, n_test=1000)
@@ -172,7 +180,10 @@ def main() -> None:
     print(f"one training step (forward + backward + SGD update), batch {BATCH}, median of {args.repeats}")
     rows = []
     for threads in thread_counts:
-        with threadpool_limits(limits=threads, user_api="blas"):
+        # backprop's n threads share its products out, each a small BLAS call in one thread: OpenBLAS
+        # threads of its own on top would put 2n busy threads on n cores (torch.set_num_threads
+        # likewise counts every thread torch uses)
+        with threadpool_limits(limits=1, user_api="blas"):
             bp.set_num_threads(threads)
             if torch is not None:
                 torch.set_num_threads(threads)
@@ -188,7 +199,7 @@ def main() -> None:
                     ms, ref_ms, ratio = paired_ms(ours, ref, args.repeats)
                     rows.append((name, dt, threads, ratio))
                     print(f"threads {threads}  {name:7s} {dt:8s} backprop (numpy) {ms:8.2f} ms/step   "
-                          f"torch {ref_ms:8.2f} ms/step   ratio {ratio:5.2f} (median of paired steps)", flush=True)
+                          f"torch {ref_ms:8.2f} ms/step   ratio {ratio:5.2f} (median of paired blocks)", flush=True)
     if rows:
         print("\nnumpy time / torch time")
         print(f"{'network':8s} {'dtype':8s} " + " ".join(f"{t:>2d} thread(s)" for t in thread_counts))
