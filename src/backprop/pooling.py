@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop._caches import AvgPoolCache, MaxPoolCache
-from backprop._layout import empty_maps, is_batch_last
+from backprop._layout import as_nchw, batch_last, empty_maps, is_batch_last
 from backprop._parallel import map_over_batch
 from backprop._validation import (
     as_float_array,
@@ -175,7 +175,9 @@ def avg_pool2d_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     Ho, Wo = pool_output_size(x_shape[2], size, stride), pool_output_size(x_shape[3], size, stride)
     dout = _check_dout(dout, x_shape, (*x_shape[:2], Ho, Wo))
     covered = stride == size and x_shape[2] == Ho * size and x_shape[3] == Wo * size
-    by_channel = is_batch_last(dout)  # dx keeps dout's layout; batch-last maps are split by channels
+    if stride == size:  # the maps of the layer below are batch-last (backprop._layout): so is the gradient
+        dout = as_nchw(batch_last(dout))  # no copy when dout is batch-last already (a conv layer's gradient)
+    by_channel = is_batch_last(dout)  # batch-last maps are split by channels
     dx = empty_maps(x_shape, dtype, by_channel)
     if not covered:
         dx[...] = 0  # rows and columns no window covers get a zero gradient
