@@ -27,8 +27,10 @@ from backprop._layout import memory_order
 __all__ = ["set_num_threads", "get_num_threads", "map_over_batch", "map_rows", "MIN_BYTES"]
 
 #: Calls on less data than this (in bytes) run in one thread: below it, handing work to
-#: another thread (tens of microseconds) costs about what it saves.
-MIN_BYTES = 1024 * 1024
+#: another thread (30-100 microseconds on the 2-core machine the book was measured on, whose
+#: idle core must be woken) costs about what it saves.  With 4 MiB, LeNet's float64 im2col
+#: matrices and maps are shared out and its float32 ones are not (benchmarks/NOTES.md).
+MIN_BYTES = 4 * 1024 * 1024
 
 
 def _from_environment() -> int:  # read once, at import
