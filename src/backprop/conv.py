@@ -14,18 +14,22 @@ Shapes (book notation page):
     b    (F,)               one bias per filter, added once (not once per input channel)
     out  (N, F, H', W')     H' = floor((H + 2 padding - KH) / stride) + 1, likewise W'
 
-The fast path is im2col plus matrix products (BLAS): the padded input's strided window
-view (N, C, H', W', KH, KW) is copied once into the matrix ``cols`` of shape
-(C*KH*KW, N*H'*W') (column (n, i, j) holds the window that output (i, j) of sample n
-reads; the copy's inner axis is W', the cheap direction).  The forward pass multiplies the
-weights, an (F, C*KH*KW) matrix, by each sample's block of H'*W' columns (one ``np.matmul``
-over a strided view of cols: the result is already NCHW, and each product stays in the
-cache); the kernel gradient is the sum over samples of dout[n] times cols[n]^T; the bias
-gradient is one sum.  The input gradient is the product w^T dout, with the error laid out
-(F, H'*W'*N), batch axis last, one product per input channel, scattered back (col2im) with
-one whole-array addition per kernel offset (KH*KW of them), each moving runs of W'*N
-numbers.  With ``bp.set_num_threads(n)`` the copies and the per-sample (per-channel)
-products are shared over n threads and the sums stay in one, so the bits do not change;
+The fast path is im2col plus matrix products (BLAS), on maps kept batch-last in memory
+(``backprop._layout``: the shapes are (N, C, H, W) as above, the memory is a C-contiguous
+(C, H, W, N) array).  The padded input's strided window view (C, H', W', N, KH, KW) is
+copied once into the matrix ``cols`` of shape (C*KH*KW, H'*W'*N) (column (i, j, n) holds
+the window that output (i, j) of sample n reads; with the batch axis last each window row
+of every sample, W'*N numbers, is one run of memory).  The forward pass multiplies the
+weights, an (F, C*KH*KW) matrix, by cols a block of output rows at a time (one
+``np.matmul`` over strided views; each product stays in the cache, and the result is the
+next layer's batch-last maps); the kernel gradient is the sum over those blocks of
+cols[:, block] times dout[:, block]^T; the bias gradient is one sum.  The input gradient
+(stride 1) adds, for each kernel offset (m, q), the product w[:, :, m, q]^T dout, with the
+error widened by zero columns to the input's width, to the input gradient shifted by
+(m, q): one run of H'*W*N numbers per channel, in two fixed halves of the offsets
+(other strides: col2im, one whole-array addition per offset).  With
+``bp.set_num_threads(n)`` the copies and the products of the blocks (the halves, the
+channels) are shared over n threads and the sums stay in one, so the bits do not change;
 BLAS's own threads may round the last bit differently with 1 and 2 threads (and float32
 more visibly), which is why the notebooks run with OPENBLAS_NUM_THREADS=1.
 ``benchmarks/NOTES.md`` has the profile and timings behind these choices.
