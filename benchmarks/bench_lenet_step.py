@@ -58,6 +58,12 @@ Issue 16 (third round): the two libraries now run alternately, step by step, and
 printed is the median of the ratios of consecutive pairs (steady under a changing load).
 The profile of this round, what was changed and the before/after table are in
 ``benchmarks/NOTES.md``.
+
+Fourth round: alternately in blocks of 5 steps, with a 50 ms pause before each block, and
+numpy's OpenBLAS at one thread (``bp.set_num_threads`` is backprop's thread count).  Step
+by step, one library's worker threads (torch's OpenMP threads spin for milliseconds after a
+step) were still running on the second core during the other's step, which distorted both
+2-thread times.  NOTES has this round's profile (memory layout, page faults) and tables.
 """
 
 from __future__ import annotations
