@@ -59,7 +59,7 @@ printed is the median of the ratios of consecutive pairs (steady under a changin
 The profile of this round, what was changed and the before/after table are in
 ``benchmarks/NOTES.md``.
 
-Fourth round: alternately in blocks of 5 steps, with a 50 ms pause before each block, and
+Fourth round: alternately in blocks of 5 steps, with a 200 ms pause before each block, and
 numpy's OpenBLAS at one thread (``bp.set_num_threads`` is backprop's thread count).  Step
 by step, one library's worker threads (torch's OpenMP threads spin for milliseconds after a
 step) were still running on the second core during the other's step, which distorted both
@@ -95,7 +95,7 @@ def median_ms(step, repeats: int) -> float:
     return 1000 * statistics.median(times)
 
 
-def paired_ms(step_a, step_b, repeats: int, block: int = 5, pause: float = 0.05) -> tuple[float, float, float]:
+def paired_ms(step_a, step_b, repeats: int, block: int = 5, pause: float = 0.2) -> tuple[float, float, float]:
     """Median times (ms) of ``step_a`` and ``step_b``, and the median of the ratios a / b of
     consecutive blocks.
 
