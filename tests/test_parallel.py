@@ -1,4 +1,7 @@
-"""``bp.set_num_threads``: every layer and both CNNs give the same bits with 1, 2 and 3 threads.
+"""``bp.set_num_threads``: every layer gives the same bits with 1, 2 and 3 threads, and so do
+both CNNs on batches under 64; on a batch of 64 they send the second half to a worker
+process, with the same bits for every count from 2 on and the same numbers to rounding as
+one thread.
 
 The stored notebook outputs are made with one thread; these tests are what lets a reader
 run them with more.  ``MIN_BYTES`` is set to 0 so that even the small arrays here are
@@ -16,7 +19,7 @@ import pytest
 
 import backprop as bp
 from backprop import _parallel
-from backprop.models import LeNet, Net004
+from backprop.models import LeNet, Net004, _second_process
 
 REAL_MIN_BYTES = _parallel.MIN_BYTES
 
@@ -115,23 +118,91 @@ def test_activations_bit_identical(split_everything, dtype, name, shape):
     assert_same_bits(run_with_threads(compute, split_everything))
 
 
+def _net(model, dtype):
+    if model == "lenet":
+        return LeNet(seed=0, init="glorot", dtype=dtype)
+    return Net004(seed=0, dtype=dtype, activation="relu" if model.endswith("relu") else "tanh")
+
+
+def _loss_and_grads(net, x, y):
+    loss, grads = net.loss_and_grads(x, y)
+    return (np.array(loss), *(grads[k] for k in sorted(grads)))
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("model", ["lenet", "net004", "net004-relu"])
-@pytest.mark.parametrize("batch", [64, 7, 1])
-def test_models_loss_and_grads_bit_identical(split_everything, monkeypatch, dtype, model, batch):
-    if batch == 64 and dtype == np.float64:  # the real threshold (4 MiB) splits this batch by itself
-        monkeypatch.setattr(_parallel, "MIN_BYTES", REAL_MIN_BYTES)  # (in float32 every array is under it)
+@pytest.mark.parametrize("batch", [7, 1])
+def test_models_loss_and_grads_bit_identical(split_everything, dtype, model, batch):
+    # batches under HALVES_MIN_BATCH: one piece, its layers split over the threads, the same bits
     rng = np.random.default_rng(3)
     x = rng.random((batch, 1, 28, 28)).astype(dtype)
     y = rng.integers(0, 10, batch)
-    net = LeNet(seed=0, init="glorot", dtype=dtype) if model == "lenet" else Net004(
-        seed=0, dtype=dtype, activation="relu" if model.endswith("relu") else "tanh")
+    net = _net(model, dtype)
+    results = run_with_threads(lambda: _loss_and_grads(net, x, y), split_everything, split=batch > 1)
+    assert_same_bits(results)  # one sample: nothing to split
 
-    def compute():
-        loss, grads = net.loss_and_grads(x, y)
-        return (np.array(loss), *(grads[k] for k in sorted(grads)))
 
-    assert_same_bits(run_with_threads(compute, split_everything, split=batch > 1))  # one sample: nothing to split
+@pytest.fixture
+def counted_second_halves(monkeypatch):
+    """Count the half batches sent to the worker process."""
+    sent = []
+    real_send = _second_process._send
+
+    def counting_send(stream, obj):
+        sent.append(obj[2].shape[0] if isinstance(obj, tuple) and len(obj) == 5 else None)
+        return real_send(stream, obj)
+
+    monkeypatch.setattr(_second_process, "_send", counting_send)
+    yield sent
+    bp.set_num_threads(1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("model", ["lenet", "net004", "net004-relu"])
+def test_with_two_threads_a_batch_of_64_goes_in_halves_to_two_processes(counted_second_halves, monkeypatch, dtype, model):
+    rng = np.random.default_rng(3)
+    x = rng.random((64, 1, 28, 28)).astype(dtype)
+    y = rng.integers(0, 10, 64)
+    net = _net(model, dtype)
+    results = []
+    for n in (1, 2, 3):
+        bp.set_num_threads(n)
+        results.append(_loss_and_grads(net, x, y))
+    assert counted_second_halves == [32, 32]  # with 2 and 3 threads, the second half went to the worker
+    for a, b in zip(results[1], results[2]):
+        assert a.dtype == b.dtype and np.array_equal(a, b)  # the same bits for every n >= 2
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    for a, b in zip(results[0], results[1]):
+        np.testing.assert_allclose(b, a, rtol=tol, atol=tol * 1e-2)  # one thread: the same to rounding
+    monkeypatch.setitem(_second_process._state, "failed", True)  # no worker: the half computed here
+    bp.set_num_threads(2)
+    for a, b in zip(results[1], _loss_and_grads(net, x, y)):
+        assert np.array_equal(a, b)
+    assert len(counted_second_halves) == 2
+
+
+@pytest.mark.parametrize("where", [10, 50])
+def test_an_overflow_in_either_half_is_reported_as_with_one_thread(counted_second_halves, where):
+    # sample 10 is in the first half (this process), sample 50 in the second (the worker)
+    rng = np.random.default_rng(5)
+    x = rng.random((64, 1, 28, 28)).astype(np.float32)
+    x[where] = 3e38  # finite, but its convolution overflows float32
+    y = rng.integers(0, 10, 64)
+    net = LeNet(seed=0, dtype=np.float32)
+    net.params["W1"][:] = 0.1  # 25 * 0.1 * 3e38 > 3.4e38, the largest float32
+    messages = []
+    for n in (1, 2):
+        bp.set_num_threads(n)
+        with pytest.raises(FloatingPointError) as error:
+            net.loss_and_grads(x, y)
+        messages.append(str(error.value))
+    # the same operation and the same count of bad values (of the half's results, with two threads)
+    assert messages[0].split(" of its ")[0] == messages[1].split(" of its ")[0] == "conv2d_forward overflowed: 3456"
+    assert counted_second_halves == [32]
+    x[where] = 0.5  # the worker is still in step: the next batch works
+    bp.set_num_threads(2)
+    loss, _ = net.loss_and_grads(x, y)
+    assert np.isfinite(loss) and counted_second_halves == [32, 32]
 
 
 def test_set_num_threads_checks_and_returns_the_previous_count():

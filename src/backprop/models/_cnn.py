@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import as_float_array, inputs_already_checked
+from backprop._parallel import get_num_threads
+from backprop._validation import as_float_array, check_labels, inputs_already_checked
 from backprop.activations import relu_backward, relu_forward, sigmoid_backward, sigmoid_forward
+from backprop.models._second_process import start_second_half
 
 
 def check_dtype(dtype) -> np.dtype:
@@ -20,6 +22,11 @@ def check_dtype(dtype) -> np.dtype:
     if dtype.kind != "f":
         raise TypeError(f"dtype must be a floating-point type such as np.float32 or np.float64; got {dtype}")
     return dtype
+
+
+#: With two or more threads, training steps on batches of at least this many samples run
+#: their second half in a second process (:meth:`CNNBase.loss_and_grads_in_halves`).
+HALVES_MIN_BATCH = 64
 
 
 class CNNBase:
@@ -47,6 +54,42 @@ class CNNBase:
 
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         raise NotImplementedError
+
+    def _part_loss_and_grads(self, x: np.ndarray, y: np.ndarray, n_total: int) -> tuple[float, dict]:
+        raise NotImplementedError
+
+    def loss_and_grads_in_halves(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+        """The mean loss over the batch and every parameter's gradient.
+
+        With one thread (the default) the batch goes through the layers in one piece.  With
+        ``bp.set_num_threads(n)``, n >= 2, a batch of at least :data:`HALVES_MIN_BATCH`
+        samples goes in two halves, the second in a worker process
+        (``backprop.models._second_process``) while this process computes the first: each
+        half's loss and gradients are its sums divided by the whole batch's N, and the
+        first half's are added to the second's.  The results agree with one thread's to
+        rounding (the sums go in another order), and are the same to the last bit for every
+        n >= 2.
+        """
+        x = self._check_x(x)
+        y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)
+        self._check_params()
+        n = x.shape[0]
+        with inputs_already_checked():  # x and the parameters are checked; each layer checks its output
+            if get_num_threads() < 2 or n < HALVES_MIN_BATCH:
+                loss, grads = self._part_loss_and_grads(x, y, n)
+            else:
+                h = n // 2
+                second = start_second_half(self, x[h:], y[h:], n) if type(self).__module__.startswith("backprop.") else None
+                try:
+                    loss, grads = self._part_loss_and_grads(x[:h], y[:h], n)
+                except BaseException:
+                    if second is not None:
+                        second.discard()
+                    raise
+                loss_b, grads_b = second.result() if second is not None else self._part_loss_and_grads(x[h:], y[h:], n)
+                loss = loss + loss_b
+                grads = {k: g + grads_b[k] for k, g in grads.items()}
+        return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, dict]:
         """The network's outputs (N, K) for the samples x, and the caches of every layer."""

@@ -22,12 +22,10 @@ import numpy as np
 from backprop._validation import (
     array_bytes,
     check_choice,
-    check_labels,
     check_memory,
     check_positive_int,
     check_seed,
     check_sequence,
-    inputs_already_checked,
 )
 from backprop.activations import sigmoid_backward, sigmoid_forward
 from backprop.conv import conv2d_backward, conv2d_forward, conv_output_size
@@ -140,26 +138,26 @@ class LeNet(CNNBase):
         (Eq. {eq-part3-dw}, not A.33 as printed); the bias gradient is the summed error
         (Eq. {eq-part3-db}, not the summed kernel gradient of Sec. A.3.4).
         """
-        x = self._check_x(x)
-        y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)
-        self._check_params()
-        with inputs_already_checked():  # x and the parameters are checked; each layer checks its output
-            out, state = self._forward(x)
-            c = state["caches"]
-            target = one_hot(y, self.n_classes, dtype=out.dtype)
-            loss = half_squared_error(out, target, reduction="mean")
-            dout = half_squared_error_grad(out, target, reduction="mean")  # Eq. A.4 (A.23), carrying the 1/N of the mean
-            dz3 = sigmoid_backward(dout, c["act3"])  # times O (1 - O)
-            dflat, dW3, db3 = dense_backward(dz3, c["fc"])  # A.24, A.31
-            ds2 = dflat.reshape(state["s2_shape"])
-            da2 = avg_pool2d_backward(ds2, c["pool2"])  # A.25 with the factor 1/4
-            dc2 = sigmoid_backward(da2, c["act2"])  # A.28
-            ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])  # A.29, A.33
-            da1 = avg_pool2d_backward(ds1, c["pool1"])  # A.30 with the factor 1/4
-            dc1 = sigmoid_backward(da1, c["act1"])  # A.32
-            _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)  # A.33
-            grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
-            return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
+        return self.loss_and_grads_in_halves(x, y)
+
+    def _part_loss_and_grads(self, x: np.ndarray, y: np.ndarray, n_total: int) -> tuple[float, dict]:
+        """The samples x (checked) as a share of a batch of n_total: their summed loss and
+        gradients divided by n_total (for the whole batch, the mean itself, to the bit)."""
+        out, state = self._forward(x)
+        c = state["caches"]
+        target = one_hot(y, self.n_classes, dtype=out.dtype)
+        loss = half_squared_error(out, target, reduction="sum") / n_total  # the mean, when x is the batch
+        dout = half_squared_error_grad(out, target, reduction="sum") / n_total  # Eq. A.4 (A.23), carrying the 1/N of the mean
+        dz3 = sigmoid_backward(dout, c["act3"])  # times O (1 - O)
+        dflat, dW3, db3 = dense_backward(dz3, c["fc"])  # A.24, A.31
+        ds2 = dflat.reshape(state["s2_shape"])
+        da2 = avg_pool2d_backward(ds2, c["pool2"])  # A.25 with the factor 1/4
+        dc2 = sigmoid_backward(da2, c["act2"])  # A.28
+        ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])  # A.29, A.33
+        da1 = avg_pool2d_backward(ds1, c["pool1"])  # A.30 with the factor 1/4
+        dc1 = sigmoid_backward(da1, c["act1"])  # A.32
+        _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)  # A.33
+        return loss, dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3)
 
     def __repr__(self) -> str:
         c1, c2 = self.channels

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop._validation import check_choice, check_labels, check_seed, inputs_already_checked
+from backprop._validation import check_choice, check_seed
 from backprop.conv import conv2d_backward, conv2d_forward
 from backprop.cross_entropy import softmax_cross_entropy, softmax_cross_entropy_backward
 from backprop.dense import dense_backward, dense_forward
@@ -82,26 +82,30 @@ class Net004(CNNBase):
 
     def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Mean cross-entropy over the batch and the gradient of every parameter (seed 004 pages 4-5)."""
-        x = self._check_x(x)
-        y = check_labels("y", y, n_samples=x.shape[0], n_classes=self.n_classes)
-        self._check_params()
-        with inputs_already_checked():  # x and the parameters are checked; each layer checks its output
-            logits, state = self._forward(x)
-            c = state["caches"]
+        return self.loss_and_grads_in_halves(x, y)
+
+    def _part_loss_and_grads(self, x: np.ndarray, y: np.ndarray, n_total: int) -> tuple[float, dict]:
+        """The samples x (checked) as a share of a batch of n_total: their summed loss and
+        gradients divided by n_total (for the whole batch, the mean itself)."""
+        logits, state = self._forward(x)
+        c = state["caches"]
+        if len(x) == n_total:
             loss = softmax_cross_entropy(logits, y)
             dlogits = softmax_cross_entropy_backward(logits, y)  # (S - Y) / N
-            dh, dW4, db4 = dense_backward(dlogits, c["fc2"])
-            dz3 = act_backward(dh, c["act3"])  # delta_1 = W2^T delta .* f'
-            dflat, dW3, db3 = dense_backward(dz3, c["fc1"])
-            ds2 = dflat.reshape(state["s2_shape"])
-            da2 = avg_pool2d_backward(ds2, c["pool2"])  # delta C^2 = 1/4 delta_flatten(ceil(i/2), ceil(j/2)) .* f'
-            dc2 = act_backward(da2, c["act2"])
-            ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])
-            da1 = avg_pool2d_backward(ds1, c["pool1"])
-            dc1 = act_backward(da1, c["act1"])
-            _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)
-            grads = dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3, W4=dW4, b4=db4)
-            return loss, {k: g.astype(self.dtype, copy=False) for k, g in grads.items()}
+        else:  # a half of the batch: its sums, divided by the whole batch's N
+            loss = softmax_cross_entropy(logits, y, reduction="sum") / n_total
+            dlogits = softmax_cross_entropy_backward(logits, y, reduction="sum") * (1.0 / n_total)
+        dh, dW4, db4 = dense_backward(dlogits, c["fc2"])
+        dz3 = act_backward(dh, c["act3"])  # delta_1 = W2^T delta .* f'
+        dflat, dW3, db3 = dense_backward(dz3, c["fc1"])
+        ds2 = dflat.reshape(state["s2_shape"])
+        da2 = avg_pool2d_backward(ds2, c["pool2"])  # delta C^2 = 1/4 delta_flatten(ceil(i/2), ceil(j/2)) .* f'
+        dc2 = act_backward(da2, c["act2"])
+        ds1, dW2, db2 = conv2d_backward(dc2, c["conv2"])
+        da1 = avg_pool2d_backward(ds1, c["pool1"])
+        dc1 = act_backward(da1, c["act1"])
+        _, dW1, db1 = conv2d_backward(dc1, c["conv1"], input_grad=False)
+        return loss, dict(W1=dW1, b1=db1, W2=dW2, b2=db2, W3=dW3, b3=db3, W4=dW4, b4=db4)
 
     def __repr__(self) -> str:
         return (
