@@ -11,7 +11,7 @@ halves' sums are then added.  Per step the worker receives the model (its parame
 the half batch and the memory and work budgets, pickled, and sends back the half's loss
 and gradients, or the error it raised, which is raised here with its own message.
 
-The worker is started on first use (``python -m backprop.models._second_process``, about a
+The worker is started on first use (a new ``python`` running :func:`serve_stdio`, about a
 second; it imports no script of the user's) with one BLAS thread and one layer thread,
 talks through its standard input and output, and ends with this process.  Where it cannot
 start (the browser, a platform without processes) or once it has died, the second half is
@@ -28,7 +28,7 @@ import subprocess
 import sys
 import threading
 
-__all__ = ["start_second_half", "SecondHalf"]
+__all__ = ["start_second_half", "SecondHalf", "serve_stdio"]
 
 _lock = threading.Lock()  # one step at a time talks to the worker
 _state: dict = {"process": None, "failed": False}
@@ -53,7 +53,7 @@ def _receive(stream):
     return pickle.loads(data)
 
 
-def _serve(incoming, outgoing) -> None:  # the worker's loop: python -m backprop.models._second_process
+def _serve(incoming, outgoing) -> None:  # the worker's loop
     import backprop as bp
     from backprop._validation import inputs_already_checked
 
@@ -74,7 +74,7 @@ def _serve(incoming, outgoing) -> None:  # the worker's loop: python -m backprop
 
 
 def _process():
-    """The running worker, started if needed (a plain ``python -m``, so that no script of
+    """The running worker, started if needed (a plain ``python -c``, so that no script of
     the user's is imported a second time); None if it cannot run here."""
     if _state["failed"] or sys.platform == "emscripten":
         return None
@@ -84,7 +84,7 @@ def _process():
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "BACKPROP_NUM_THREADS": "1"}
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "backprop.models._second_process"],
+            [sys.executable, "-c", "from backprop.models._second_process import serve_stdio; serve_stdio()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
         )
     except OSError:
@@ -178,7 +178,8 @@ def start_second_half(model, x, y, n_total: int) -> SecondHalf | None:
     return SecondHalf(process, model, x, y, n_total)
 
 
-if __name__ == "__main__":
-    _incoming, _outgoing = sys.stdin.buffer, sys.stdout.buffer
+def serve_stdio() -> None:
+    """The worker's entry point: requests on standard input, replies on standard output."""
+    incoming, outgoing = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # anything printed goes to stderr, never into the replies
-    _serve(_incoming, _outgoing)
+    _serve(incoming, outgoing)
