@@ -118,7 +118,7 @@ from backprop.training import History, accuracy, apply_weight_decay, check_label
 # for every loop (bp.MEMORY_BUDGET_BYTES and bp.WORK_BUDGET_OPS read and write the live values)
 from backprop._validation import memory_budget, set_memory_budget, set_work_budget, work_budget
 
-# threads for the big layer calls (results bit-identical for every count)
+# threads for the big layer calls (bit-identical for every count) and a CNN step's second half
 from backprop._parallel import get_num_threads, set_num_threads
 # freed memory kept for the next step: the same numbers, without page faults on every step
 from backprop._malloc import keep_freed_memory_unless_refused

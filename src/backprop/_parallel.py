@@ -9,8 +9,11 @@ Only work whose result does not depend on how it is split is ever split: element
 operations and copies on ranges of samples, products done one sample (or one channel) at
 a time (each is the same BLAS call whatever the range it falls in), and the finite checks
 (a logical AND).  Sums over the batch (a kernel gradient summed over samples, a bias
-gradient) stay in one thread, in the same order as with one thread.  So every result is the same to the last bit with 1, 2 or more
-threads, and the book's stored outputs (made with one) do not depend on the setting.
+gradient) stay in one thread, in the same order as with one thread.  So every layer's
+result is the same to the last bit with 1, 2 or more threads.  (A CNN's training step on a
+batch of 64 or more goes further with two or more threads: its second half runs in a
+worker process, see ``backprop.models._second_process``; the book's stored outputs are made
+with one thread.)
 With one thread, or for calls smaller than :data:`MIN_BYTES`, no pool is involved: the
 function is called once on the whole range.
 """
@@ -88,8 +91,11 @@ os.register_at_fork(after_in_child=_forget_workers)
 def set_num_threads(n: int) -> int:
     """Let the layers use ``n`` threads (an integer >= 1); returns the previous count.
 
-    Results are bit-for-bit the same for every ``n``.  This does not change the threads of
-    the BLAS library itself (use ``threadpoolctl`` or ``OPENBLAS_NUM_THREADS`` for those).
+    Every layer gives bit-for-bit the same results for every ``n``.  The two CNN models,
+    given a batch of at least 64 samples with ``n >= 2``, send its second half to a worker
+    process (``backprop.models._second_process``): the same bits for every ``n >= 2``, the
+    same numbers as one thread to rounding.  This does not change the threads of the BLAS
+    library itself (use ``threadpoolctl`` or ``OPENBLAS_NUM_THREADS`` for those).
     """
     from backprop._validation import check_positive_int  # not at the top: _validation imports this module
 
