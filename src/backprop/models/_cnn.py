@@ -25,7 +25,7 @@ def check_dtype(dtype) -> np.dtype:
 
 
 #: With two or more threads, training steps on batches of at least this many samples run
-#: their second half in a second process (:meth:`CNNBase.loss_and_grads_in_halves`).
+#: their second half in a second process (:meth:`CNNBase._loss_and_grads_in_halves`).
 HALVES_MIN_BATCH = 64
 
 
@@ -58,7 +58,7 @@ class CNNBase:
     def _part_loss_and_grads(self, x: np.ndarray, y: np.ndarray, n_total: int) -> tuple[float, dict]:
         raise NotImplementedError
 
-    def loss_and_grads_in_halves(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
+    def _loss_and_grads_in_halves(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """The mean loss over the batch and every parameter's gradient.
 
         With one thread (the default) the batch goes through the layers in one piece.  With

@@ -138,7 +138,7 @@ class LeNet(CNNBase):
         (Eq. {eq-part3-dw}, not A.33 as printed); the bias gradient is the summed error
         (Eq. {eq-part3-db}, not the summed kernel gradient of Sec. A.3.4).
         """
-        return self.loss_and_grads_in_halves(x, y)
+        return self._loss_and_grads_in_halves(x, y)
 
     def _part_loss_and_grads(self, x: np.ndarray, y: np.ndarray, n_total: int) -> tuple[float, dict]:
         """The samples x (checked) as a share of a batch of n_total: their summed loss and

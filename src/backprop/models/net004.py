@@ -82,7 +82,7 @@ class Net004(CNNBase):
 
     def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, dict[str, np.ndarray]]:
         """Mean cross-entropy over the batch and the gradient of every parameter (seed 004 pages 4-5)."""
-        return self.loss_and_grads_in_halves(x, y)
+        return self._loss_and_grads_in_halves(x, y)
 
     def _part_loss_and_grads(self, x: np.ndarray, y: np.ndarray, n_total: int) -> tuple[float, dict]:
         """The samples x (checked) as a share of a batch of n_total: their summed loss and
