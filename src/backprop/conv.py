@@ -158,6 +158,10 @@ def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, h
     return dxt
 
 
+#: The input gradient's products for half the kernel offsets are made in one call when they
+#: take at most this many bytes together (:func:`_input_gradient`; small batches).
+SMALL_PRODUCTS_BYTES = 512 * 1024
+
 #: Output rows per product (see :func:`_rows_per_block`): OpenBLAS multiplies these small
 #: matrices fastest with about this many columns in float64; in float32 one row each.
 FLOAT64_BLOCK_COLUMNS = 2048
@@ -357,12 +361,21 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
     # A spare row in each: the last offsets' runs end q*N zeros past the last row.
     partial = [np.zeros((c, hp + 1, wp, n), dtype=dtype) for half in halves if half]
 
+    # small products (short runs: small batches) all in one batched call per half, else one
+    # call per offset into a buffer that stays in the cache; a rule of sizes, not threads
+    together = len(halves[0]) * c * run * np.dtype(dtype).itemsize <= SMALL_PRODUCTS_BYTES
+
     def add_offsets(start, stop):
-        product = np.empty((c, run), dtype=dtype)
+        product = None if together else np.empty((c, run), dtype=dtype)
         for half, buffer in zip(halves[start:stop], partial[start:stop]):
             flat = buffer.reshape(c, -1)
-            for m, q in half:
-                np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
+            if together:  # (offsets, C, H'*W*N) at once
+                products = np.matmul(w_off[tuple(zip(*half))], wide)
+            for k, (m, q) in enumerate(half):
+                if together:
+                    product = products[k]
+                else:
+                    np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
                 at = (m * wp + q) * n  # dxp[c, m + i, q + j, n] is flat[c, at + (i * W + j) * N + n]
                 flat[:, at : at + run] += product
 
