@@ -92,7 +92,7 @@ def set_num_threads(n: int) -> int:
     """Let the layers use ``n`` threads (an integer >= 1); returns the previous count.
 
     Every layer gives bit-for-bit the same results for every ``n``.  The two CNN models,
-    given a batch of at least 64 samples with ``n >= 2``, send its second half to a worker
+    given a batch of at least 64 samples with ``n >= 2``, send its second part to a worker
     process (``backprop.models._second_process``): the same bits for every ``n >= 2``, the
     same numbers as one thread to rounding.  This does not change the threads of the BLAS
     library itself (use ``threadpoolctl`` or ``OPENBLAS_NUM_THREADS`` for those).
