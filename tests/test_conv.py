@@ -232,3 +232,23 @@ def test_conv_output_size_bad_inputs():
         conv_output_size(4, 3, stride=0)
     with pytest.raises(ValueError, match="padding must be an integer >= 0; got -2"):
         conv_output_size(4, 3, padding=-2)
+
+
+@pytest.mark.parametrize("small_products_bytes", [0, 1 << 40], ids=["per-offset", "together"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_both_ways_of_the_input_gradient_match_the_loops(monkeypatch, small_products_bytes, dtype):
+    # conv._input_gradient makes its products one offset at a time (large batches) or half the
+    # offsets in one call (small ones); the size rule picks one, so force each against the loops
+    from backprop import conv
+
+    monkeypatch.setattr(conv, "SMALL_PRODUCTS_BYTES", small_products_bytes)
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(3, 6, 12, 12)).astype(dtype)
+    w = rng.normal(size=(12, 6, 5, 5)).astype(dtype)
+    b = rng.normal(size=12).astype(dtype)
+    out, cache = conv2d_forward(x, w, b)
+    dout = rng.normal(size=out.shape).astype(dtype)
+    dx, dw, db = conv2d_backward(dout, cache)
+    dx_ref, _, _ = conv2d_backward_naive(dout, conv2d_forward_naive(x, w, b)[1])
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    np.testing.assert_allclose(dx, dx_ref, rtol=tol, atol=tol)
