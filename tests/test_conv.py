@@ -252,3 +252,33 @@ def test_both_ways_of_the_input_gradient_match_the_loops(monkeypatch, small_prod
     dx_ref, _, _ = conv2d_backward_naive(dout, conv2d_forward_naive(x, w, b)[1])
     tol = 1e-4 if dtype == np.float32 else 1e-11
     np.testing.assert_allclose(dx, dx_ref, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_window_matrix_kept_or_rebuilt_in_chunks_gives_the_same_bits(monkeypatch, case, dtype):
+    # conv2d_forward keeps its im2col matrix for the backward pass when it is small (KEEP_BYTES),
+    # else copies it a chunk of output rows at a time, twice (SCRATCH_BYTES); the tests above
+    # meet only the first way: force the second, with chunks of one block, and of two
+    from backprop import conv
+
+    x, w, b, stride, padding = _random_case(5, case)
+    x, w, b = x.astype(dtype), w.astype(dtype), b.astype(dtype)
+    out_kept, cache_kept = conv2d_forward(x, w, b, stride=stride, padding=padding)
+    assert cache_kept.cols is not None
+    dout = np.random.default_rng(6).normal(size=out_kept.shape).astype(dtype)
+    kept = conv2d_backward(dout, cache_kept)
+    monkeypatch.setattr(conv, "KEEP_BYTES", 0)
+    block = x.shape[1] * w.shape[2] * w.shape[3] * out_kept.shape[3] * x.shape[0] * np.dtype(dtype).itemsize  # one row of blocks
+    for scratch in (1, 2 * block):
+        monkeypatch.setattr(conv, "SCRATCH_BYTES", scratch)
+        out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+        assert cache.cols is None
+        np.testing.assert_array_equal(out, out_kept)
+        for got, want in zip(conv2d_backward(dout, cache), kept):
+            np.testing.assert_array_equal(got, want)
+    out_ref, cache_ref = conv2d_forward_naive(x, w, b, stride=stride, padding=padding)
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    np.testing.assert_allclose(out, out_ref, rtol=tol, atol=tol)
+    for got, want in zip(conv2d_backward(dout, cache), conv2d_backward_naive(dout, cache_ref)):
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)

@@ -64,7 +64,7 @@ SoftmaxCache = _cache_type(
 ConvCache = _cache_type(
     "ConvCache", "conv2d_forward",
     "The cache of :func:`conv2d_forward` (and of the naive reference), for :func:`conv2d_backward`.",
-    # cols: the im2col matrix of the forward pass, reused by the backward pass (None: not kept)
+    # cols: the im2col matrix (C*KH*KW, H'*W'*N) if it was small enough to keep (conv.KEEP_BYTES), else None
     {"x_shape": tuple, "xp": np.ndarray, "w": np.ndarray, "stride": int, "padding": int, "cols": np.ndarray | None},
     defaults=(None,),
 )

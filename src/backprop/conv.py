@@ -129,20 +129,8 @@ def _windows(xpt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -
     return view[:, ::stride, ::stride][:, :ho, :wo]
 
 
-def _im2col(xpt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
-    """The matrix cols (C*KH*KW, H'*W'*N) with cols[(c, m, q), (i, j, n)] = xpt[c, s*i + m, s*j + q, n].
-
-    One copy of the window view, in the order (C, KH, KW, H', W', N): with the batch axis
-    last (and stride 1), each window row of every sample, W'*N numbers, is one run of
-    memory on both sides of the copy.
-    """
-    c, n = xpt.shape[0], xpt.shape[3]
-    view = _windows(xpt, kh, kw, stride, ho, wo)
-    return np.ascontiguousarray(view.transpose(0, 4, 5, 1, 2, 3)).reshape(c * kh * kw, ho * wo * n)
-
-
 def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
-    """The adjoint of :func:`_im2col` for some channels: dxpt[c, s*i + m, s*j + q, n] += dcols[c, i, (m, q), (j, n)].
+    """The adjoint of the window copy (:func:`_window_chunks`) for some channels: dxpt[c, s*i + m, s*j + q, n] += dcols[c, i, (m, q), (j, n)].
 
     dcols (C, H', KH*KW, W'*N), from one product per channel and output row; adds into
     ``dxt``, the padded input gradient in the batch-last layout (C, H, W, N), and returns
@@ -184,33 +172,70 @@ def _by_blocks(cols: np.ndarray, blocks: int) -> np.ndarray:
     return cols.reshape(cols.shape[0], blocks, -1).transpose(1, 0, 2)
 
 
-def _im2col_and_product(xpt: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
-    """cols = :func:`_im2col` (C*KH*KW, H'*W'*N) and out (F, H', W', N) = w cols plus one bias per filter.
+#: The window matrix (im2col) of a layer is kept from the forward pass for the kernel
+#: gradient if it takes at most this many bytes.  A larger one is never built whole: each
+#: chunk of blocks of output rows is copied into a scratch matrix of at most
+#: :data:`SCRATCH_BYTES` (at least one block), multiplied while it is in the core's cache,
+#: and dropped, and the backward pass copies it again.  LeNet's C1 matrix is 3.7 MB in
+#: float32 for a batch of 64: written out and read back from memory it cost more than
+#: copying it twice from the small input (benchmarks/NOTES.md, fifth round).  The products
+#: are the same either way, so are the bits.
+KEEP_BYTES = 1536 * 1024
+SCRATCH_BYTES = 512 * 1024
 
-    The product w cols, with w as an (F, C*KH*KW) matrix, is done a block of output rows
-    at a time (:func:`_rows_per_block`), by one ``np.matmul`` over strided views: each
-    product (W'*N = 1,536 columns for LeNet's C1) stays in the cache, where one product
-    36,864 columns long runs at memory speed, about twice slower.  The copy and the
-    products go a range of blocks at a time: with several threads (``bp.set_num_threads``)
-    each copies and multiplies its own rows, the same bits.
+
+def _window_chunks(xpt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int, r: int, start: int, stop: int, keep=None):
+    """For the blocks ``start`` to ``stop`` of r output rows each: yield (b0, b1, cols), with
+    cols (b1 - b0, C*KH*KW, r*W'*N) the window matrix of blocks b0 to b1, a chunk at a time.
+
+    cols[b, (c, m, q), (i, j, n)] = xpt[c, s*(r*(b0 + b) + i) + m, s*j + q, n]: the columns of
+    the im2col matrix (C*KH*KW, H'*W'*N) for those rows, copied in the order (C, KH, KW,
+    rows, W', N): with the batch axis last each window row of every sample, W'*N numbers, is
+    one run of memory on both sides.  Into ``keep`` (C, KH, KW, H', W', N), the whole matrix
+    kept for the backward pass, if given (then in one chunk); else into scratch arrays of
+    at most :data:`SCRATCH_BYTES`.
+    """
+    c, n = xpt.shape[0], xpt.shape[3]
+    view = _windows(xpt, kh, kw, stride, ho, wo)  # (C, H', W', N, KH, KW)
+    if keep is not None:
+        keep[:, :, :, start * r : stop * r] = view[:, start * r : stop * r].transpose(0, 4, 5, 1, 2, 3)
+        yield start, stop, _by_blocks(keep.reshape(c * kh * kw, -1), ho // r)[start:stop]
+        return
+    per_chunk = max(1, SCRATCH_BYTES // (c * kh * kw * r * wo * n * xpt.dtype.itemsize))
+    for b0 in range(start, stop, per_chunk):
+        b1 = min(b0 + per_chunk, stop)
+        cols6 = np.empty((c, kh, kw, (b1 - b0) * r, wo, n), dtype=xpt.dtype)
+        cols6[...] = view[:, b0 * r : b1 * r].transpose(0, 4, 5, 1, 2, 3)
+        yield b0, b1, _by_blocks(cols6.reshape(c * kh * kw, -1), b1 - b0)
+
+
+def _im2col_product(xpt: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, ho: int, wo: int):
+    """out (F, H', W', N) = w cols plus one bias per filter, with cols the im2col matrix
+    (C*KH*KW, H'*W'*N) of :func:`_window_chunks` and w an (F, C*KH*KW) matrix; and cols
+    itself if it is small enough to keep (:data:`KEEP_BYTES`), else None.
+
+    The product goes a block of output rows at a time (:func:`_rows_per_block`), by one
+    ``np.matmul`` per chunk of blocks (:func:`_window_chunks`): each product (W'*N = 1,536
+    columns for LeNet's C1) stays in the cache, where one product 36,864 columns long runs at
+    memory speed, about twice slower.  With several threads (``bp.set_num_threads``) each
+    copies and multiplies its own blocks, the same bits.
     """
     c, n = xpt.shape[0], xpt.shape[3]
     f, _, kh, kw = w.shape
-    view = _windows(xpt, kh, kw, stride, ho, wo)  # (C, H', W', N, KH, KW)
-    cols6 = np.empty((c, kh, kw, ho, wo, n), dtype=xpt.dtype)  # im2col's layout, before its reshape
-    cols = cols6.reshape(c * kh * kw, ho * wo * n)
     out = np.empty((f, ho, wo, n), dtype=np.result_type(w, xpt))
     r = _rows_per_block(ho, wo, n, out.dtype)
-    blocks_in, blocks_out = _by_blocks(cols, ho // r), out.reshape(f, ho // r, -1).transpose(1, 0, 2)
+    blocks_out = out.reshape(f, ho // r, -1).transpose(1, 0, 2)  # (blocks, F, r*W'*N)
     w2, bias = w.reshape(f, -1), b[:, None]
+    cols_bytes = c * kh * kw * ho * wo * n * out.itemsize
+    keep = np.empty((c, kh, kw, ho, wo, n), dtype=out.dtype) if cols_bytes <= KEEP_BYTES else None
 
     def blocks(start, stop):
-        cols6[:, :, :, start * r : stop * r] = view[:, start * r : stop * r].transpose(0, 4, 5, 1, 2, 3)
-        np.matmul(w2, blocks_in[start:stop], out=blocks_out[start:stop])
-        blocks_out[start:stop] += bias
+        for b0, b1, cols in _window_chunks(xpt, kh, kw, stride, ho, wo, r, start, stop, keep):
+            np.matmul(w2, cols, out=blocks_out[b0:b1])
+            blocks_out[b0:b1] += bias
 
-    map_over_batch(blocks, ho // r, cols.nbytes)
-    return cols, out
+    map_over_batch(blocks, ho // r, cols_bytes)
+    return out, None if keep is None else keep.reshape(c * kh * kw, -1)
 
 
 @finite_result("conv2d_forward")
@@ -228,18 +253,16 @@ def conv2d_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1,
     n, f = x.shape[0], w.shape[0]
     kh, kw = w.shape[2:]
     ho_, wo_ = (x.shape[2] + 2 * padding - kh) // stride + 1, (x.shape[3] + 2 * padding - kw) // stride + 1
-    check_array_memory(  # the im2col matrix dominates; the padded copy and the output come on top
-        f"conv2d_forward(x of shape {x.shape}, w of shape {w.shape}, stride={stride}, padding={padding}): "
-        "the im2col matrix (C*KH*KW, N*H'*W') and the output",
-        (x.shape[1] * kh * kw + 2 * f, n * ho_ * wo_), dtype,
+    check_array_memory(  # the output; the window matrix goes a chunk at a time (SCRATCH_BYTES)
+        f"conv2d_forward(x of shape {x.shape}, w of shape {w.shape}, stride={stride}, padding={padding}): the output",
+        (f, n * ho_ * wo_), dtype,
     )
     check_array_memory(f"conv2d_forward: x zero-padded by {padding}", (n, x.shape[1], x.shape[2] + 2 * padding, x.shape[3] + 2 * padding), dtype)
     x, w, b = x.astype(dtype, copy=False), w.astype(dtype, copy=False), b.astype(dtype, copy=False)
     xpt = _pad(batch_last(x), padding)  # (C, H + 2 padding, W + 2 padding, N)
     ho, wo = ho_, wo_  # Eq. {eq-part3-output-size}; _check_forward made sure the kernel fits
-    cols, out = _im2col_and_product(xpt, w, b, stride, ho, wo)  # cols (C*KH*KW, H'*W'*N), out (F, H', W', N)
-    cache = ConvCache(x.shape, as_nchw(xpt), w, stride, padding, cols)  # cols kept: the backward pass needs them for dw
-    return as_nchw(out), cache
+    out, cols = _im2col_product(xpt, w, b, stride, ho, wo)  # (F, H', W', N), and the im2col matrix if kept
+    return as_nchw(out), ConvCache(x.shape, as_nchw(xpt), w, stride, padding, cols)
 
 
 def _check_dout(dout, x_shape, w_shape, stride, padding) -> np.ndarray:
@@ -275,17 +298,17 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
     dout = _check_dout(dout, x_shape, w.shape, stride, padding)
     n, f, ho, wo = dout.shape
     c, kh, kw = w.shape[1:]
-    check_array_memory(
-        f"conv2d_backward(dout of shape {dout.shape}): the im2col matrix and its gradient (C*KH*KW, N*H'*W')",
-        (c * kh * kw, n * ho * wo), np.result_type(dout, w), copies=2 if input_grad else 1,
-    )
+    if input_grad:
+        check_array_memory(
+            f"conv2d_backward(dout of shape {dout.shape}): the error widened to the input's width, "
+            "the input gradient's products and its two partial sums",
+            (f + 3 * c, (xp.shape[2] + 1) * xp.shape[3] * n), np.result_type(dout, w),
+        )
     check_array_memory(
         f"conv2d_backward(dout of shape {dout.shape}): the per-sample kernel gradients (N, F, C*KH*KW)",
         (n, f, c * kh * kw), np.result_type(dout, w),
     )
-    if cols is None:  # a cache of the naive reference
-        cols = _im2col(batch_last(xp), kh, kw, stride, ho, wo)  # (C*KH*KW, H'*W'*N)
-    dxt, dw, db = _backward_products(batch_last(dout), xp.shape, w, cols, stride, input_grad)
+    dxt, dw, db = _backward_products(batch_last(dout), batch_last(xp), cols, w, stride, input_grad)
     if dxt is None:
         return None, dw, db
     h, wd = x_shape[2:]
@@ -294,33 +317,41 @@ def conv2d_backward(dout: np.ndarray, cache: ConvCache, *, input_grad: bool = Tr
     return as_nchw(dxt), dw, db
 
 
-def _backward_products(dt, xp_shape, w, cols, stride, input_grad):
+def _backward_products(dt, xpt, cols, w, stride, input_grad):
     """db = the summed error; dw = sum over blocks of output rows of cols[:, block] times dout[:, block]^T; if asked, the input gradient.
 
-    ``dt`` is the error in the batch-last layout (F, H', W', N).  The kernel gradient, Eq.
-    {eq-part3-dw} summed over n, i, j, is the sum over the blocks of output rows (as in the
-    forward pass, :func:`_rows_per_block`) of the products cols[:, block] (C*KH*KW, r*W'*N)
-    x dout[:, block]^T (r*W'*N, F), done by one ``np.matmul`` over strided views, summed
-    over the blocks and transposed.  The input
-    gradient, Eq. {eq-part3-dx}, is w^T dout scattered back (:func:`_input_gradient`).  With
-    several threads (``bp.set_num_threads``) the kernel-gradient products are shared out by
-    rows, then the input gradient by channels: every sum is the same, so are the bits.
+    ``dt`` is the error in the batch-last layout (F, H', W', N), ``xpt`` the padded input
+    (C, H, W, N), ``cols`` the im2col matrix if the forward pass kept it (else None).  The kernel gradient, Eq. {eq-part3-dw} summed over n, i, j, is the sum over
+    the blocks of output rows (as in the forward pass, :func:`_rows_per_block`) of the
+    products cols[:, block] (C*KH*KW, r*W'*N) x dout[:, block]^T (r*W'*N, F), with the
+    window matrix kept, or copied again a chunk at a time (:func:`_window_chunks`),
+    multiplied by one ``np.matmul`` per chunk, summed over the blocks and transposed.  The input gradient, Eq.
+    {eq-part3-dx}, is w^T dout scattered back (:func:`_input_gradient`).  With several threads
+    (``bp.set_num_threads``) the kernel-gradient products are shared out by blocks, then the
+    input gradient by halves of the kernel offsets: every sum is the same, so are the bits.
     """
     f, ho, wo, n = dt.shape
+    c, kh, kw = w.shape[1:]
     d_rows = dt.reshape(f, ho, -1).transpose(1, 0, 2)  # (H', F, W'*N)
     db = dt.reshape(f, -1).sum(axis=1)
-    nb = ho // _rows_per_block(ho, wo, n, np.result_type(dt, cols))
-    per_block = np.empty((nb, cols.shape[0], f), dtype=np.result_type(dt, cols))  # (blocks, C*KH*KW, F)
-    cols_blocks, d_blocks_t = _by_blocks(cols, nb), dt.reshape(f, nb, -1).transpose(1, 2, 0)  # (blocks, C*KH*KW, .), (blocks, ., F)
+    dtype = np.result_type(dt, xpt)
+    r = _rows_per_block(ho, wo, n, dtype)
+    per_block = np.empty((ho // r, c * kh * kw, f), dtype=dtype)  # (blocks, C*KH*KW, F)
+    d_blocks_t = dt.reshape(f, ho // r, -1).transpose(1, 2, 0)  # (blocks, r*W'*N, F)
+    cols_bytes = c * kh * kw * ho * wo * n * dtype.itemsize  # the window matrix's size, as in the forward pass
+
+    kept = None if cols is None else _by_blocks(cols, ho // r)
 
     def blocks(start, stop):
-        np.matmul(cols_blocks[start:stop], d_blocks_t[start:stop], out=per_block[start:stop])
+        chunks = [(start, stop, kept[start:stop])] if kept is not None else _window_chunks(xpt, kh, kw, stride, ho, wo, r, start, stop)
+        for b0, b1, chunk in chunks:
+            np.matmul(chunk, d_blocks_t[b0:b1], out=per_block[b0:b1])
 
-    map_over_batch(blocks, nb, cols.nbytes)
+    map_over_batch(blocks, ho // r, cols_bytes)
     dw = per_block.sum(axis=0).T.reshape(w.shape)  # the sum over row blocks of Eq. {eq-part3-dw}, in one thread
     if not input_grad:
         return None, dw, db
-    return _input_gradient(dt, d_rows, xp_shape, w, stride, cols.nbytes), dw, db
+    return _input_gradient(dt, d_rows, (n, c, *xpt.shape[1:3]), w, stride, cols_bytes), dw, db
 
 
 def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
