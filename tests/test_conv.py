@@ -234,14 +234,15 @@ def test_conv_output_size_bad_inputs():
         conv_output_size(4, 3, padding=-2)
 
 
-@pytest.mark.parametrize("small_products_bytes", [0, 1 << 40], ids=["per-offset", "together"])
+@pytest.mark.parametrize("shifted_error_bytes", [0, 1 << 40], ids=["per-offset", "by-kernel-rows"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_both_ways_of_the_input_gradient_match_the_loops(monkeypatch, small_products_bytes, dtype):
-    # conv._input_gradient makes its products one offset at a time (large batches) or half the
-    # offsets in one call (small ones); the size rule picks one, so force each against the loops
+def test_both_ways_of_the_input_gradient_match_the_loops(monkeypatch, shifted_error_bytes, dtype):
+    # conv._input_gradient makes its products one kernel offset at a time (large batches) or one
+    # kernel row at a time with the error shifted by every column (small ones); the size rule
+    # picks one, so force each against the loops
     from backprop import conv
 
-    monkeypatch.setattr(conv, "SMALL_PRODUCTS_BYTES", small_products_bytes)
+    monkeypatch.setattr(conv, "SHIFTED_ERROR_BYTES", shifted_error_bytes)
     rng = np.random.default_rng(12)
     x = rng.normal(size=(3, 6, 12, 12)).astype(dtype)
     w = rng.normal(size=(12, 6, 5, 5)).astype(dtype)
@@ -252,6 +253,13 @@ def test_both_ways_of_the_input_gradient_match_the_loops(monkeypatch, small_prod
     dx_ref, _, _ = conv2d_backward_naive(dout, conv2d_forward_naive(x, w, b)[1])
     tol = 1e-4 if dtype == np.float32 else 1e-11
     np.testing.assert_allclose(dx, dx_ref, rtol=tol, atol=tol)
+    for case in [c for c in CASES if c[7] == 1] + [(2, 2, 7, 9, 3, 2, 4, 1, 1)]:  # stride 1, padding, non-square kernels and maps
+        x, w, b, stride, padding = _random_case(8, case)
+        x, w, b = x.astype(dtype), w.astype(dtype), b.astype(dtype)
+        out, cache = conv2d_forward(x, w, b, stride=stride, padding=padding)
+        dout = rng.normal(size=out.shape).astype(dtype)
+        dx_ref, _, _ = conv2d_backward_naive(dout, conv2d_forward_naive(x, w, b, stride=stride, padding=padding)[1])
+        np.testing.assert_allclose(conv2d_backward(dout, cache)[0], dx_ref, rtol=tol, atol=tol)
 
 
 @pytest.mark.parametrize("case", CASES)

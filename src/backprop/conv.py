@@ -17,13 +17,15 @@ Shapes (book notation page):
 The fast path is im2col plus matrix products (BLAS), on maps kept batch-last in memory
 (``backprop._layout``: the shapes are (N, C, H, W) as above, the memory is a C-contiguous
 (C, H, W, N) array).  The padded input's strided window view (C, H', W', N, KH, KW) is
-copied once into the matrix ``cols`` of shape (C*KH*KW, H'*W'*N) (column (i, j, n) holds
-the window that output (i, j) of sample n reads; with the batch axis last each window row
-of every sample, W'*N numbers, is one run of memory).  The forward pass multiplies the
-weights, an (F, C*KH*KW) matrix, by cols a block of output rows at a time (one
-``np.matmul`` over strided views; each product stays in the cache, and the result is the
-next layer's batch-last maps); the kernel gradient is the sum over those blocks of
-cols[:, block] times dout[:, block]^T; the bias gradient is one sum.  The input gradient
+copied into the matrix ``cols`` of shape (C*KH*KW, H'*W'*N) (column (i, j, n) holds the
+window that output (i, j) of sample n reads; with the batch axis last each window row of
+every sample, W'*N numbers, is one run of memory).  The forward pass multiplies the
+weights, an (F, C*KH*KW) matrix, by cols a block of output rows at a time (each product
+stays in the cache, and the result is the next layer's batch-last maps); the kernel
+gradient is the sum over those blocks of cols[:, block] times dout[:, block]^T; the bias
+gradient is one sum.  A small cols is kept from the forward pass for the kernel gradient; a
+large one (over ``KEEP_BYTES``) is never stored whole but copied a chunk of blocks at a
+time, in each pass, into a scratch matrix that stays in the cache.  The input gradient
 (stride 1) adds, for each kernel offset (m, q), the product w[:, :, m, q]^T dout, with the
 error widened by zero columns to the input's width, to the input gradient shifted by
 (m, q): one run of H'*W*N numbers per channel, in two fixed halves of the offsets
@@ -40,7 +42,7 @@ tests compare against.  Floating dtypes are preserved: float32 in, float32 out.
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 from backprop._caches import ConvCache
 from backprop._layout import as_nchw, batch_last
@@ -123,10 +125,18 @@ def _pad(xt: np.ndarray, padding: int) -> np.ndarray:
 
 
 def _windows(xpt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
-    """Strided view (C, H', W', N, KH, KW) of the padded batch-last input xpt (C, H, W, N):
-    windows[c, i, j, n] = xpt[c, s*i:s*i+KH, s*j:s*j+KW, n]."""
-    view = sliding_window_view(xpt, (kh, kw), axis=(1, 2))
-    return view[:, ::stride, ::stride][:, :ho, :wo]
+    """Read-only strided view (C, H', W', N, KH, KW) of the padded batch-last input xpt (C, H, W, N):
+    windows[c, i, j, n] = xpt[c, s*i:s*i+KH, s*j:s*j+KW, n].
+
+    Made directly from xpt's strides (what ``sliding_window_view`` makes, after its checks:
+    2 microseconds instead of 26, paid by every conv call, so it counts at small batches)."""
+    s_c, s_h, s_w, s_n = xpt.strides
+    shape, strides = (xpt.shape[0], ho, wo, xpt.shape[3], kh, kw), (s_c, stride * s_h, stride * s_w, s_n, s_h, s_w)
+    if xpt.flags.c_contiguous:
+        view = np.ndarray(shape, xpt.dtype, buffer=xpt, strides=strides)
+        view.flags.writeable = False
+        return view
+    return as_strided(xpt, shape, strides, writeable=False)
 
 
 def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, ho: int, wo: int) -> np.ndarray:
@@ -146,9 +156,11 @@ def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, h
     return dxt
 
 
-#: The input gradient's products for half the kernel offsets are made in one call when they
-#: take at most this many bytes together (:func:`_input_gradient`; small batches).
-SMALL_PRODUCTS_BYTES = 512 * 1024
+#: The input gradient goes one kernel row at a time, with the error shifted by every kernel
+#: column in one matrix, when that matrix takes at most this many bytes (small batches, few
+#: filters); else one kernel offset at a time (:func:`_input_gradient`).  A rule of sizes,
+#: measured on this book's layers (benchmarks/NOTES.md, fifth round), never of threads.
+SHIFTED_ERROR_BYTES = 1024 * 1024
 
 #: Output rows per product (see :func:`_rows_per_block`): OpenBLAS multiplies these small
 #: matrices fastest with about this many columns in float64; in float32 one row each.
@@ -381,6 +393,8 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
 
         map_over_batch(channels, c, nbytes)
         return dxt
+    if kw * f * ho * wp * n * np.dtype(dtype).itemsize <= SHIFTED_ERROR_BYTES:
+        return _input_gradient_by_kernel_rows(dt, w, hp, wp, dtype, nbytes)
     wide = np.zeros((f, ho, wp, n), dtype=dtype)  # the error, zero in the columns j >= W' (no window starts there)
     wide[:, :, :wo] = dt
     wide, run = wide.reshape(f, -1), ho * wp * n
@@ -392,21 +406,12 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
     # A spare row in each: the last offsets' runs end q*N zeros past the last row.
     partial = [np.zeros((c, hp + 1, wp, n), dtype=dtype) for half in halves if half]
 
-    # small products (short runs: small batches) all in one batched call per half, else one
-    # call per offset into a buffer that stays in the cache; a rule of sizes, not threads
-    together = len(halves[0]) * c * run * np.dtype(dtype).itemsize <= SMALL_PRODUCTS_BYTES
-
     def add_offsets(start, stop):
-        product = None if together else np.empty((c, run), dtype=dtype)
+        product = np.empty((c, run), dtype=dtype)  # one offset's product, in a buffer that stays in the cache
         for half, buffer in zip(halves[start:stop], partial[start:stop]):
             flat = buffer.reshape(c, -1)
-            if together:  # (offsets, C, H'*W*N) at once
-                products = np.matmul(w_off[tuple(zip(*half))], wide)
-            for k, (m, q) in enumerate(half):
-                if together:
-                    product = products[k]
-                else:
-                    np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
+            for m, q in half:
+                np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
                 at = (m * wp + q) * n  # dxp[c, m + i, q + j, n] is flat[c, at + (i * W + j) * N + n]
                 flat[:, at : at + run] += product
 
@@ -414,6 +419,42 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
     if len(partial) == 2:
         partial[0] += partial[1]
     return np.ascontiguousarray(partial[0][:, :hp])
+
+
+def _input_gradient_by_kernel_rows(dt, w, hp, wp, dtype, nbytes):
+    """The stride-1 input gradient of :func:`_input_gradient` with KH products instead of KH*KW.
+
+    The error is laid out once shifted by every kernel column q: shifted[(q, f), i, j, n] =
+    dout[n, f, i, j - q] (zero where j - q is not an output column), a (KW*F, H'*W*N)
+    matrix.  Then for each kernel row m, the product of w[:, :, m, :] arranged as a
+    (C, KW*F) matrix with it sums over q and f at once, sum_{q, f} w[f, c, m, q]
+    dout[n, f, i, j - q], which is the input gradient's row m + i: one addition of a run of
+    H'*W*N numbers per channel.  The kernel rows go in two fixed halves, each into its own
+    buffer, summed at the end (two threads take one each; the same bits with one).
+    """
+    f, ho, wo, n = dt.shape
+    c, kh, kw = w.shape[1:]
+    shifted = np.zeros((kw, f, ho, wp, n), dtype=dtype)
+    for q in range(kw):
+        shifted[q, :, :, q : q + wo] = dt
+    shifted = shifted.reshape(kw * f, ho * wp * n)
+    w_rows = np.ascontiguousarray(w.transpose(2, 1, 3, 0)).reshape(kh, c, kw * f)  # [m, c, (q, f)]
+    halves = (range(0, (kh + 1) // 2), range((kh + 1) // 2, kh))
+    partial = [np.zeros((c, hp, wp, n), dtype=dtype) for half in halves if half]
+    row = wp * n  # one row of the input gradient, batch-last
+
+    def add_rows(start, stop):
+        product = np.empty((c, ho * row), dtype=dtype)
+        for half, buffer in zip(halves[start:stop], partial[start:stop]):
+            flat = buffer.reshape(c, -1)
+            for m in half:
+                np.matmul(w_rows[m], shifted, out=product)  # sum_{q, f} w[f, c, m, q] dout[n, f, i, j - q]
+                flat[:, m * row : (m + ho) * row] += product  # rows m .. m + H' - 1 of dxp
+
+    map_over_batch(add_rows, len(partial), nbytes)
+    if len(partial) == 2:
+        partial[0] += partial[1]
+    return partial[0]
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):
