@@ -64,6 +64,10 @@ numpy's OpenBLAS at one thread (``bp.set_num_threads`` is backprop's thread coun
 by step, one library's worker threads (torch's OpenMP threads spin for milliseconds after a
 step) were still running on the second core during the other's step, which distorted both
 2-thread times.  NOTES has this round's profile (memory layout, page faults) and tables.
+
+Fifth round: the sigmoid in four passes, the im2col matrix kept only when small (else
+copied in cache-sized chunks, twice), the input gradient by kernel rows for small errors,
+cheaper window views and a wider pipe to the worker; NOTES has the profile and the tables.
 """
 
 from __future__ import annotations
