@@ -243,6 +243,7 @@ def test_both_ways_of_the_input_gradient_match_the_loops(monkeypatch, shifted_er
     from backprop import conv
 
     monkeypatch.setattr(conv, "SHIFTED_ERROR_BYTES", shifted_error_bytes)
+    monkeypatch.setattr(conv, "SHIFTED_ERROR_COLUMNS", 1 << 40)
     rng = np.random.default_rng(12)
     x = rng.normal(size=(3, 6, 12, 12)).astype(dtype)
     w = rng.normal(size=(12, 6, 5, 5)).astype(dtype)

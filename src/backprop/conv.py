@@ -157,10 +157,15 @@ def _col2im(dcols: np.ndarray, dxt: np.ndarray, kh: int, kw: int, stride: int, h
 
 
 #: The input gradient goes one kernel row at a time, with the error shifted by every kernel
-#: column in one matrix, when that matrix takes at most this many bytes (small batches, few
-#: filters); else one kernel offset at a time (:func:`_input_gradient`).  A rule of sizes,
-#: measured on this book's layers (benchmarks/NOTES.md, fifth round), never of threads.
+#: column in one (KW*F, H'*W*N) matrix, when that matrix takes at most this many bytes and
+#: is either at most SHIFTED_ERROR_COLUMNS wide or at most SHIFTED_ERROR_ROWS deep; else one
+#: kernel offset at a time (:func:`_input_gradient`).  OpenBLAS runs the (C, KW*F) x that
+#: matrix products slower than the KH*KW small ones once it is both wide and deep (LeNet's
+#: C2 from a batch of about 30 in float32).  A rule of sizes, measured on this book's
+#: layers (benchmarks/NOTES.md, fifth round), never of threads.
 SHIFTED_ERROR_BYTES = 1024 * 1024
+SHIFTED_ERROR_COLUMNS = 2048
+SHIFTED_ERROR_ROWS = 32
 
 #: Output rows per product (see :func:`_rows_per_block`): OpenBLAS multiplies these small
 #: matrices fastest with about this many columns in float64; in float32 one row each.
@@ -393,7 +398,8 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
 
         map_over_batch(channels, c, nbytes)
         return dxt
-    if kw * f * ho * wp * n * np.dtype(dtype).itemsize <= SHIFTED_ERROR_BYTES:
+    rows, columns = kw * f, ho * wp * n  # the shifted error's shape
+    if rows * columns * np.dtype(dtype).itemsize <= SHIFTED_ERROR_BYTES and (columns <= SHIFTED_ERROR_COLUMNS or rows <= SHIFTED_ERROR_ROWS):
         return _input_gradient_by_kernel_rows(dt, w, hp, wp, dtype, nbytes)
     wide = np.zeros((f, ho, wp, n), dtype=dtype)  # the error, zero in the columns j >= W' (no window starts there)
     wide[:, :, :wo] = dt
