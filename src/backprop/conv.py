@@ -28,8 +28,10 @@ large one (over ``KEEP_BYTES``) is never stored whole but copied a chunk of bloc
 time, in each pass, into a scratch matrix that stays in the cache.  The input gradient
 (stride 1) adds, for each kernel offset (m, q), the product w[:, :, m, q]^T dout, with the
 error widened by zero columns to the input's width, to the input gradient shifted by
-(m, q): one run of H'*W*N numbers per channel, in two fixed halves of the offsets
-(other strides: col2im, one whole-array addition per offset).  With
+(m, q): one run of H'*W*N numbers per channel, in two fixed halves of the offsets; for a
+small error, the offsets of a kernel row go in one product with the error shifted by every
+kernel column (KH products instead of KH*KW; other strides: col2im, one whole-array
+addition per offset).  With
 ``bp.set_num_threads(n)`` the copies and the products of the blocks (the halves, the
 channels) are shared over n threads and the sums stay in one, so the bits do not change;
 BLAS's own threads may round the last bit differently with 1 and 2 threads (and float32
