@@ -72,6 +72,17 @@ def test_sigmoid_is_exact_and_silent_for_huge_inputs():
     assert np.all(np.diff(s) >= 0)
 
 
+@pytest.mark.parametrize("dtype, bound", [(np.float64, 700.0), (np.float32, 87.0)])
+def test_sigmoid_is_within_a_few_units_in_the_last_place(dtype, bound):
+    # the docstring's claim, against 1 / (1 + exp(-z)) in a wider type (x87 long double, or
+    # float64 for the float32 layer), rounded once: at most 4 units in the last place
+    z = np.random.default_rng(9).uniform(-bound, bound, size=2000).astype(dtype)
+    wide = np.longdouble if dtype == np.float64 else np.float64
+    exact = (1 / (1 + np.exp(-z.astype(wide)))).astype(dtype)
+    ulps = np.abs(sigmoid(z) - exact) / np.spacing(exact)
+    assert ulps.max() <= 4, ulps.max()
+
+
 @pytest.mark.parametrize("reduction, scale", [("sum", 1.0), ("mean", 1 / 3)])
 def test_half_squared_error_value_and_gradient(reduction, scale):
     rng = np.random.default_rng(7)

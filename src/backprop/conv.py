@@ -381,9 +381,8 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
     gradient shifted by (m, q): in the batch-last layout that shift is one run of H'*W*N
     numbers per channel (the zero columns fall on the positions no window reaches), and
     numpy adds such runs several times faster than the H'*C shorter runs of W'*N of a
-    plain col2im.  The offsets are added in two halves, each into its own buffer, summed
-    at the end: with several threads each half runs on its own, with one they run one
-    after the other, the same sums.  Other strides: :func:`_col2im` of the products per
+    plain col2im.  The offsets are added in two fixed halves (:func:`_sum_in_two_halves`),
+    so the bits do not depend on the thread count.  Other strides: :func:`_col2im` of the products per
     channel and row, in the order m, then q, as in the loop reference.
     """
     f, ho, wo, n = dt.shape
@@ -407,26 +406,37 @@ def _input_gradient(dt, d_rows, xp_shape, w, stride, nbytes):
     wide[:, :, :wo] = dt
     wide, run = wide.reshape(f, -1), ho * wp * n
     w_off = np.ascontiguousarray(w.transpose(2, 3, 1, 0))  # (KH, KW, C, F): w[:, :, m, q]^T for each offset
-    offsets = [(m, q) for m in range(kh) for q in range(kw)]
-    halves = (offsets[: (len(offsets) + 1) // 2], offsets[(len(offsets) + 1) // 2 :])
-    # two partial sums, always (whatever the thread count, so the bits never depend on it): the
-    # first half of the offsets into one buffer, the second into another, added at the end.
-    # A spare row in each: the last offsets' runs end q*N zeros past the last row.
-    partial = [np.zeros((c, hp + 1, wp, n), dtype=dtype) for half in halves if half]
 
-    def add_offsets(start, stop):
+    def add_offsets(half, buffer):
         product = np.empty((c, run), dtype=dtype)  # one offset's product, in a buffer that stays in the cache
-        for half, buffer in zip(halves[start:stop], partial[start:stop]):
-            flat = buffer.reshape(c, -1)
-            for m, q in half:
-                np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
-                at = (m * wp + q) * n  # dxp[c, m + i, q + j, n] is flat[c, at + (i * W + j) * N + n]
-                flat[:, at : at + run] += product
+        flat = buffer.reshape(c, -1)
+        for m, q in half:
+            np.matmul(w_off[m, q], wide, out=product)  # sum_f w[f, c, m, q] dout[n, f, i, j]
+            at = (m * wp + q) * n  # dxp[c, m + i, q + j, n] is flat[c, at + (i * W + j) * N + n]
+            flat[:, at : at + run] += product
 
-    map_over_batch(add_offsets, len(partial), nbytes)
+    # a spare row in each partial sum: the last offsets' runs end q*N zeros past the last row
+    offsets = [(m, q) for m in range(kh) for q in range(kw)]
+    total = _sum_in_two_halves(offsets, add_offsets, (c, hp + 1, wp, n), dtype, nbytes)
+    return np.ascontiguousarray(total[:, :hp])
+
+
+def _sum_in_two_halves(items: list, add_half, shape: tuple, dtype, nbytes: int) -> np.ndarray:
+    """The sum, into zeros of ``shape``, of what ``add_half(half, buffer)`` adds for the two
+    fixed halves of ``items``: each half into its own buffer, the second buffer added to the
+    first at the end.  With several threads (``bp.set_num_threads``) each half runs on its
+    own, with one they run one after the other: the same sums, whatever the thread count."""
+    halves = [half for half in (items[: (len(items) + 1) // 2], items[(len(items) + 1) // 2 :]) if half]
+    partial = [np.zeros(shape, dtype=dtype) for _ in halves]
+
+    def run(start, stop):
+        for half, buffer in zip(halves[start:stop], partial[start:stop]):
+            add_half(half, buffer)
+
+    map_over_batch(run, len(partial), nbytes)
     if len(partial) == 2:
         partial[0] += partial[1]
-    return np.ascontiguousarray(partial[0][:, :hp])
+    return partial[0]
 
 
 def _input_gradient_by_kernel_rows(dt, w, hp, wp, dtype, nbytes):
@@ -437,8 +447,8 @@ def _input_gradient_by_kernel_rows(dt, w, hp, wp, dtype, nbytes):
     matrix.  Then for each kernel row m, the product of w[:, :, m, :] arranged as a
     (C, KW*F) matrix with it sums over q and f at once, sum_{q, f} w[f, c, m, q]
     dout[n, f, i, j - q], which is the input gradient's row m + i: one addition of a run of
-    H'*W*N numbers per channel.  The kernel rows go in two fixed halves, each into its own
-    buffer, summed at the end (two threads take one each; the same bits with one).
+    H'*W*N numbers per channel.  The kernel rows go in two fixed halves
+    (:func:`_sum_in_two_halves`).
     """
     f, ho, wo, n = dt.shape
     c, kh, kw = w.shape[1:]
@@ -447,22 +457,16 @@ def _input_gradient_by_kernel_rows(dt, w, hp, wp, dtype, nbytes):
         shifted[q, :, :, q : q + wo] = dt
     shifted = shifted.reshape(kw * f, ho * wp * n)
     w_rows = np.ascontiguousarray(w.transpose(2, 1, 3, 0)).reshape(kh, c, kw * f)  # [m, c, (q, f)]
-    halves = (range(0, (kh + 1) // 2), range((kh + 1) // 2, kh))
-    partial = [np.zeros((c, hp, wp, n), dtype=dtype) for half in halves if half]
     row = wp * n  # one row of the input gradient, batch-last
 
-    def add_rows(start, stop):
+    def add_rows(half, buffer):
         product = np.empty((c, ho * row), dtype=dtype)
-        for half, buffer in zip(halves[start:stop], partial[start:stop]):
-            flat = buffer.reshape(c, -1)
-            for m in half:
-                np.matmul(w_rows[m], shifted, out=product)  # sum_{q, f} w[f, c, m, q] dout[n, f, i, j - q]
-                flat[:, m * row : (m + ho) * row] += product  # rows m .. m + H' - 1 of dxp
+        flat = buffer.reshape(c, -1)
+        for m in half:
+            np.matmul(w_rows[m], shifted, out=product)  # sum_{q, f} w[f, c, m, q] dout[n, f, i, j - q]
+            flat[:, m * row : (m + ho) * row] += product  # rows m .. m + H' - 1 of dxp
 
-    map_over_batch(add_rows, len(partial), nbytes)
-    if len(partial) == 2:
-        partial[0] += partial[1]
-    return partial[0]
+    return _sum_in_two_halves(list(range(kh)), add_rows, (c, hp, wp, n), dtype, nbytes)
 
 
 def conv2d_forward_naive(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0):

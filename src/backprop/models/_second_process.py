@@ -140,29 +140,25 @@ class SecondHalf:
     def __init__(self, process, model, x, y, n_total):
         self.process, self.model, self.x, self.y, self.n_total = process, model, x, y, n_total
 
-    def discard(self) -> None:
-        """Wait for the worker's reply and drop it (the first half failed)."""
+    def _reply(self):
+        """The worker's reply, (kind, value); ("here", None) if the worker died."""
         try:
-            _receive(self.process.stdout)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            _died()
-        except BaseException:  # interrupted while waiting: its reply would reach the next step
-            _stop()
-            raise
-        finally:
-            _lock.release()
-
-    def result(self):
-        try:
-            kind, value = _receive(self.process.stdout)
+            return _receive(self.process.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):  # the worker died: compute the half here
             _died()
-            kind, value = "here", None
+            return "here", None
         except BaseException:  # interrupted while waiting (Ctrl-C): its reply would reach the next step
             _stop()
             raise
         finally:
             _lock.release()
+
+    def discard(self) -> None:
+        """Wait for the worker's reply and drop it (the first half failed)."""
+        self._reply()
+
+    def result(self):
+        kind, value = self._reply()
         if kind == "here":
             return self.model._part_loss_and_grads(self.x, self.y, self.n_total)
         if kind == "error":
@@ -179,19 +175,17 @@ def start_second_half(model, x, y, n_total: int) -> SecondHalf | None:
         return None
     try:
         process = _process()
-        if process is None:
-            _lock.release()
-            return None
-        _send(process.stdin, (model, x, y, n_total, (memory_budget(), work_budget())))
+        if process is not None:
+            _send(process.stdin, (model, x, y, n_total, (memory_budget(), work_budget())))
+            return SecondHalf(process, model, x, y, n_total)  # the lock is released with its reply
     except (OSError, pickle.PicklingError):  # a dead worker, or a model that cannot be pickled
         _stop()
-        _lock.release()
-        return None
     except BaseException:  # interrupted while sending: a half message would confuse the worker
         _stop()
         _lock.release()
         raise
-    return SecondHalf(process, model, x, y, n_total)
+    _lock.release()
+    return None
 
 
 def serve_stdio() -> None:
